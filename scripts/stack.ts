@@ -1,0 +1,140 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import {
+  AdminTokenVerifier,
+  Authenticator,
+  isDatabaseReachable,
+  startEmbeddedPostgres,
+  startSubgraphService,
+  type Config,
+  type EmbeddedPostgres,
+  type Logger,
+  type RunningService,
+  type RunningServer,
+  type TokenVerifier,
+} from '@genuine/kit';
+import { auditService } from '@genuine/audit';
+import { loadSupergraph, startGateway } from '@genuine/gateway';
+import { registryService } from '@genuine/registry';
+import { loadDemo } from './demo';
+import { migrateAll, pendingMigrations } from './migrations';
+
+export interface Stack {
+  readonly graphqlUrl: string;
+  readonly databaseUrl: string;
+  readonly embedded: boolean;
+  readonly adminToken: string | undefined;
+  readonly registry: RunningService;
+  readonly audit: RunningService;
+  readonly gateway: RunningServer;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  config: Config;
+  log: Logger;
+  /** Overrides the configured ports (0 picks free ones), for tests. */
+  ports?: { gateway: number; registry: number; audit: number };
+  /** An embedded database kept in memory instead of under GENUINE_DATA_DIR, for tests. */
+  inMemory?: boolean;
+}
+
+/**
+ * The whole system in one process: the database (the configured server, or an embedded PGlite), migrations, both
+ * subgraphs, the gateway, and the demo data on first start. `stop` shuts them down in reverse order.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { config, log } = options;
+  const ports = options.ports ?? config.ports;
+  const stoppers: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    let embedded: EmbeddedPostgres | undefined;
+    if (databaseUrl) {
+      if (!(await isDatabaseReachable(databaseUrl, 5000))) throw new Error('DATABASE_URL is set but no PostgreSQL answers there');
+      const pending = await pendingMigrations(databaseUrl);
+      if (pending.length > 0) {
+        throw new Error(`The database has ${pending.length} pending migration(s); run \`npm run migrate\` first`);
+      }
+    } else {
+      const started = await startEmbeddedPostgres({
+        dataDir: options.inMemory ? undefined : config.dataDir,
+        maxConnections: 3 * config.databasePoolMax + 8,
+        log,
+      });
+      embedded = started;
+      stoppers.push(() => started.stop());
+      databaseUrl = started.url;
+      const applied = await migrateAll(databaseUrl);
+      log.info({ applied }, 'migrations applied');
+    }
+
+    const adminToken = config.adminToken ?? (embedded && !options.inMemory ? developmentAdminToken(config.dataDir) : undefined);
+    const verifiers: TokenVerifier[] = adminToken ? [new AdminTokenVerifier(adminToken)] : [];
+    const authenticator = new Authenticator(verifiers);
+    const db = { databaseUrl, readUrl: config.databaseReadUrl, poolMax: config.databasePoolMax };
+    const runtime = { production: config.production, authenticator, host: config.host };
+
+    const registry = await startSubgraphService(registryService({ ...db, log: log.child({ component: 'registry' }) }), {
+      ...runtime,
+      log: log.child({ component: 'registry' }),
+      port: ports.registry,
+    });
+    stoppers.push(() => registry.stop());
+    const audit = await startSubgraphService(auditService({ ...db, log: log.child({ component: 'audit' }) }), {
+      ...runtime,
+      log: log.child({ component: 'audit' }),
+      port: ports.audit,
+    });
+    stoppers.push(() => audit.stop());
+    const gateway = await startGateway(
+      {
+        supergraphSdl: loadSupergraph(),
+        subgraphUrls: { registry: registry.url, audit: audit.url },
+        authenticator,
+        production: config.production,
+        log: log.child({ component: 'gateway' }),
+        databaseReady: async () => {
+          await registry.orm.em.getConnection().execute('select 1');
+        },
+      },
+      ports.gateway,
+      config.host,
+    );
+    stoppers.push(() => gateway.stop());
+
+    if (config.demo) await loadDemo(registry.orm, log);
+
+    return {
+      graphqlUrl: gateway.url,
+      databaseUrl,
+      embedded: embedded !== undefined,
+      adminToken,
+      registry,
+      audit,
+      gateway,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/**
+ * Without GENUINE_ADMIN_TOKEN, the embedded (development) mode makes an admin token once and keeps it under
+ * GENUINE_DATA_DIR so that it survives restarts, like the data does.
+ */
+function developmentAdminToken(dataDir: string): string {
+  const file = path.resolve(dataDir, 'admin-token');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const token = `gen_admin_${randomBytes(24).toString('base64url')}`;
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+

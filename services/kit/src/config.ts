@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable Genuine reads, validated once at start-up. `process.env` is read nowhere else:
+ * services receive a typed `Config`. A bad value stops start-up with one error that lists every problem.
+ */
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalUrl = z.preprocess(blankToUndefined, z.string().url().optional());
+const optionalSecret = (min: number) => z.preprocess(blankToUndefined, z.string().min(min).optional());
+const flag = (fallback: boolean) =>
+  z
+    .enum(['0', '1', 'true', 'false', 'yes', 'no'])
+    .default(fallback ? '1' : '0')
+    .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: port(4000),
+  REGISTRY_PORT: port(4001),
+  AUDIT_PORT: port(4002),
+  HOST: z.string().default('127.0.0.1'),
+  REGISTRY_URL: optionalUrl,
+  AUDIT_URL: optionalUrl,
+  DATABASE_URL: optionalUrl,
+  DATABASE_READ_URL: optionalUrl,
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  GENUINE_DATA_DIR: z.string().min(1).default('./.genuine'),
+  GENUINE_DEMO: flag(true),
+  GENUINE_ADMIN_TOKEN: optionalSecret(16),
+  GENUINE_INTERNAL_SECRET: optionalSecret(32),
+  GENUINE_LICENSE_KEY_SECRET: optionalSecret(32),
+});
+
+export type Config = Readonly<{
+  nodeEnv: 'development' | 'production' | 'test';
+  production: boolean;
+  logLevel: string;
+  host: string;
+  ports: { gateway: number; registry: number; audit: number };
+  registryUrl: string;
+  auditUrl: string;
+  databaseUrl: string | undefined;
+  databaseReadUrl: string | undefined;
+  databasePoolMax: number;
+  dataDir: string;
+  demo: boolean;
+  adminToken: string | undefined;
+  internalSecret: string | undefined;
+  licenseKeySecret: string | undefined;
+}>;
+
+const hints: Record<string, string> = {
+  PORT: 'a TCP port number such as 4000',
+  REGISTRY_PORT: 'a TCP port number such as 4001',
+  AUDIT_PORT: 'a TCP port number such as 4002',
+  DATABASE_URL: 'a PostgreSQL URL such as postgres://postgres@127.0.0.1:5432/genuine, or unset for the embedded database',
+  DATABASE_READ_URL: 'a PostgreSQL URL of a read replica, or unset',
+  DATABASE_POOL_MAX: 'connections per service pool, 1 to 200',
+  GENUINE_DEMO: '1 to load the demo data on first start, 0 to skip it',
+  GENUINE_ADMIN_TOKEN: 'at least 16 characters; prefer 32 random bytes, e.g. `openssl rand -hex 32`',
+  GENUINE_INTERNAL_SECRET: 'at least 32 characters shared by the gateway and the subgraphs',
+  GENUINE_LICENSE_KEY_SECRET: '32 random bytes as 64 hex characters or base64 (`openssl rand -hex 32`)',
+  NODE_ENV: 'development, production or test',
+  LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
+};
+
+/** Thrown when the environment is invalid; its message lists every bad variable with a hint. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      const hint = hints[name];
+      return `${name}: ${issue.message}${hint ? ` (expected ${hint})` : ''}`;
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    nodeEnv: e.NODE_ENV,
+    production: e.NODE_ENV === 'production',
+    logLevel: e.LOG_LEVEL,
+    host: e.HOST,
+    ports: { gateway: e.PORT, registry: e.REGISTRY_PORT, audit: e.AUDIT_PORT },
+    registryUrl: e.REGISTRY_URL ?? `http://127.0.0.1:${e.REGISTRY_PORT}/graphql`,
+    auditUrl: e.AUDIT_URL ?? `http://127.0.0.1:${e.AUDIT_PORT}/graphql`,
+    databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_READ_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    dataDir: e.GENUINE_DATA_DIR,
+    demo: e.GENUINE_DEMO,
+    adminToken: e.GENUINE_ADMIN_TOKEN,
+    internalSecret: e.GENUINE_INTERNAL_SECRET,
+    licenseKeySecret: e.GENUINE_LICENSE_KEY_SECRET,
+  });
+}
+
+/** The table the README shows: every variable, its default and what it means. */
+export const configVariables = Object.keys(schema.shape);

@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+export * from './auth';
+export * from './config';
+export * from './connection';
+export * from './context';
+export * from './database';
+export * from './embedded-postgres';
+export * from './errors';
+export * from './federation';
+export * from './logger';
+export * from './money';
+export * from './orm';
+export * from './scalars';
+export * from './subgraph-server';
+export * from './vocabulary';
+export * from './service-runtime';

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, OptionalProps, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { MachineKind } from '@genuine/kit';
+import { OrgUnit } from '../org-unit/org-unit.entity';
+
+export enum MachineStatus {
+  ACTIVE = 'ACTIVE',
+  RETIRED = 'RETIRED',
+}
+
+/**
+ * A computer as a hardware asset of an org unit. Agents' reports are matched to it by uuid, then serial, then
+ * hostname within the unit; the partial unique indexes make that identity hold under concurrent registration.
+ */
+@Entity({ tableName: 'machine' })
+@Index({ name: 'machine_uuid_unique', expression: 'create unique index "machine_uuid_unique" on "registry"."machine" ("uuid") where "uuid" is not null' })
+@Index({ name: 'machine_serial_unique', expression: 'create unique index "machine_serial_unique" on "registry"."machine" ("serial_number") where "serial_number" is not null' })
+@Index({ name: 'machine_unit_hostname_unique', expression: 'create unique index "machine_unit_hostname_unique" on "registry"."machine" ("org_unit_id", "hostname") where "hostname" is not null' })
+@Index({ name: 'machine_unit_order_idx', properties: ['orgUnit', 'hostname', 'id'] })
+export class Machine {
+  [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt' | 'assetTag' | 'hostname' | 'serialNumber' | 'uuid' | 'operator';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne(() => OrgUnit, { ref: true, deleteRule: 'restrict' })
+  orgUnit!: Ref<OrgUnit>;
+
+  @Property({ type: 'string', length: 100, nullable: true })
+  assetTag: string | null = null;
+
+  @Property({ type: 'string', length: 255, nullable: true })
+  hostname: string | null = null;
+
+  @Property({ type: 'string', length: 255, nullable: true })
+  serialNumber: string | null = null;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  uuid: string | null = null;
+
+  @Enum({ items: () => MachineKind, nativeEnumName: 'machine_kind' })
+  kind!: MachineKind;
+
+  @Property({ type: 'string', length: 200, nullable: true })
+  operator: string | null = null;
+
+  @Enum({ items: () => MachineStatus, nativeEnumName: 'machine_status', default: MachineStatus.ACTIVE })
+  status: MachineStatus = MachineStatus.ACTIVE;
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

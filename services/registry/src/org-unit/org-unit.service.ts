@@ -1,0 +1,82 @@
+import { conflict, forbidden, isUniqueViolation, notFound, type Actor, type Logger } from '@genuine/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { HistoryRepository } from '../history/history.repository';
+import { OrgUnit, type OrgUnitKind } from './org-unit.entity';
+import type { OrgUnitLoaders } from './org-unit.loader';
+import { canOnOrgUnit } from './org-unit.policy';
+import { OrgUnitRepository, type OrgUnitRecord } from './org-unit.repository';
+
+export interface CreateOrgUnitCommand {
+  code: string;
+  name: string;
+  kind: OrgUnitKind;
+  parentCode?: string | null;
+}
+
+export interface ServiceDeps {
+  em: EntityManager;
+  requestId: string;
+  log: Logger;
+}
+
+/** The org-unit tree: reads limited to the caller's subtree, creation with its audit event and closure rows. */
+export class OrgUnitService {
+  private readonly repository: OrgUnitRepository;
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly loaders: OrgUnitLoaders & { inScope: { load(id: string): Promise<boolean> } },
+  ) {
+    this.repository = new OrgUnitRepository(deps.em);
+  }
+
+  /** A unit by code; NOT_FOUND both when it does not exist and when it lies outside the caller's scope. */
+  async getByCode(actor: Actor, code: string): Promise<OrgUnitRecord> {
+    if (!canOnOrgUnit(actor, 'read')) throw forbidden();
+    const [unit] = await this.repository.findByCodes([code]);
+    if (!unit || !(await this.loaders.inScope.load(unit.id))) throw notFound(`Org unit ${code}`);
+    return unit;
+  }
+
+  async getById(actor: Actor, id: string): Promise<OrgUnitRecord | null> {
+    if (!canOnOrgUnit(actor, 'read')) return null;
+    const unit = await this.loaders.byId.load(id);
+    return unit && (await this.loaders.inScope.load(unit.id)) ? unit : null;
+  }
+
+  /** The parent, or null for a root and for a parent above the caller's scope. */
+  async parentOf(actor: Actor, unit: OrgUnitRecord): Promise<OrgUnitRecord | null> {
+    return unit.parentId ? this.getById(actor, unit.parentId) : null;
+  }
+
+  /** Children are always inside the scope when their parent is. */
+  async childrenOf(actor: Actor, unit: OrgUnitRecord): Promise<OrgUnitRecord[]> {
+    if (!canOnOrgUnit(actor, 'read')) return [];
+    return this.loaders.childrenOf.load(unit.id);
+  }
+
+  async descendantsOf(actor: Actor, unit: OrgUnitRecord, first: number, after: { depth: number; code: string } | null) {
+    const rows = await this.repository.findDescendants(unit.id, after, first + 1);
+    const totalCount = await this.repository.countDescendants(unit.id);
+    return { items: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
+  }
+
+  async create(actor: Actor, command: CreateOrgUnitCommand): Promise<OrgUnitRecord> {
+    if (!canOnOrgUnit(actor, 'create')) throw forbidden('Only administrators create org units');
+    const parent = command.parentCode ? await this.getByCode(actor, command.parentCode) : null;
+    if (!parent && actor.scopeUnitId !== null) throw forbidden('A scoped administrator creates units only inside their subtree');
+    return this.deps.em.transactional(async (tx) => {
+      const repository = new OrgUnitRepository(tx);
+      const unit = tx.create(OrgUnit, { code: command.code, name: command.name, kind: command.kind, parent: parent?.id ?? null });
+      await tx.flush().catch((err: unknown) => {
+        throw isUniqueViolation(err) ? conflict(`An org unit with code ${command.code} already exists`) : err;
+      });
+      await repository.insertClosure(unit.id, parent?.id ?? null);
+      const record: OrgUnitRecord = { id: unit.id, code: unit.code, name: unit.name, kind: unit.kind, parentId: parent?.id ?? null };
+      const history = new HistoryRepository(tx);
+      await history.recordEvent(actor, this.deps.requestId, { action: 'org_unit.create', entity: 'org_unit', entityId: unit.id, after: { ...record } });
+      await history.appendChange({ entity: 'org_unit', entityId: unit.id, action: 'create', orgUnitIds: [unit.id] });
+      return record;
+    });
+  }
+}

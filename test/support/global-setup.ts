@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import type { Config } from 'jest';
+import { migrateAll } from '../../scripts/migrations';
+import { prepareTestDatabases, type PreparedDatabases } from './test-database';
+
+declare global {
+  var __genuineTestDatabases: PreparedDatabases | undefined;
+}
+
+/** Prepares one migrated database per jest worker; their URLs reach the workers through the environment. */
+export default async function globalSetup(globalConfig: Config): Promise<void> {
+  const workers = Math.max(1, Number(globalConfig.maxWorkers ?? 2));
+  const prepared = await prepareTestDatabases(workers, migrateAll);
+  prepared.urls.forEach((url, i) => {
+    process.env[`GENUINE_TEST_DATABASE_URL_${i + 1}`] = url;
+  });
+  process.env.GENUINE_TEST_DB_MODE = prepared.mode;
+  globalThis.__genuineTestDatabases = prepared;
+  process.stdout.write(`\ntest databases: ${prepared.mode === 'server' ? 'PostgreSQL server' : 'embedded PGlite'} x${workers}\n`);
+}
