@@ -14,3 +14,4 @@ export * from './scalars';
 export * from './subgraph-server';
 export * from './vocabulary';
 export * from './service-runtime';
+export * from './permissions';

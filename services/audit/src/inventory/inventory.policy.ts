@@ -1,11 +1,13 @@
-import { Role, type Actor } from '@genuine/kit';
+import { can, Permission, type Actor } from '@genuine/kit';
 
-export type InventoryAction = 'read';
+export type InventoryAction = 'read' | 'submit';
 
-/** Inventories are read by every human role within scope; agents only write them. */
+/** Inventories are read by every human role within scope; agents only send them. */
 export function canOnInventory(actor: Actor, action: InventoryAction): boolean {
   switch (action) {
     case 'read':
-      return actor.role !== Role.AGENT;
+      return can(actor, Permission.READ);
+    case 'submit':
+      return can(actor, Permission.SUBMIT_INVENTORY);
   }
 }

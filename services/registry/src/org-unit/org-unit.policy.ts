@@ -1,16 +1,13 @@
-import { Role, type Actor } from '@genuine/kit';
+import { can, Permission, type Actor } from '@genuine/kit';
 
 export type OrgUnitAction = 'read' | 'create';
 
-/**
- * Who may do what with org units. Reading is open to every role within scope; creating units is for
- * administrators, inside their own subtree (DESIGN → API conventions).
- */
+/** Who may do what with org units; the target's scope is checked by the service. */
 export function canOnOrgUnit(actor: Actor, action: OrgUnitAction): boolean {
   switch (action) {
     case 'read':
-      return actor.role !== Role.AGENT;
+      return can(actor, Permission.READ);
     case 'create':
-      return actor.role === Role.ADMIN;
+      return can(actor, Permission.MANAGE_ORG_UNITS);
   }
 }
