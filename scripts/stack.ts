@@ -2,8 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import {
-  AdminTokenVerifier,
-  Authenticator,
+  createAuthenticator,
   isDatabaseReachable,
   startEmbeddedPostgres,
   startSubgraphService,
@@ -12,12 +11,14 @@ import {
   type Logger,
   type RunningService,
   type RunningServer,
-  type TokenVerifier,
+  generateSecretKey,
 } from '@genuine/kit';
 import { auditService } from '@genuine/audit';
 import { loadSupergraph, startGateway } from '@genuine/gateway';
 import { registryService } from '@genuine/registry';
+import { loadDefaultCatalogue } from './catalogue';
 import { loadDemo } from './demo';
+import { ensureDemoTokens, type DemoToken } from './demo/tokens';
 import { migrateAll, pendingMigrations } from './migrations';
 
 export interface Stack {
@@ -25,6 +26,8 @@ export interface Stack {
   readonly databaseUrl: string;
   readonly embedded: boolean;
   readonly adminToken: string | undefined;
+  /** One token per role over the demo's units, when the demo is loaded. */
+  readonly demoTokens: DemoToken[];
   readonly registry: RunningService;
   readonly audit: RunningService;
   readonly gateway: RunningServer;
@@ -74,18 +77,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
 
     const adminToken = config.adminToken ?? (embedded && !options.inMemory ? developmentAdminToken(config.dataDir) : undefined);
-    const verifiers: TokenVerifier[] = adminToken ? [new AdminTokenVerifier(adminToken)] : [];
-    const authenticator = new Authenticator(verifiers);
+    const auth = createAuthenticator({ databaseUrl, adminToken, jwt: config.jwt });
+    stoppers.push(() => auth.close());
+    const authenticator = auth.authenticator;
     const db = { databaseUrl, readUrl: config.databaseReadUrl, poolMax: config.databasePoolMax };
     const runtime = { production: config.production, authenticator, host: config.host };
 
-    const registry = await startSubgraphService(registryService({ ...db, log: log.child({ component: 'registry' }) }), {
+    const licenseKeySecret =
+      config.licenseKeySecret ?? (embedded ? (options.inMemory ? generateSecretKey() : developmentLicenseKeySecret(config.dataDir)) : undefined);
+    if (!licenseKeySecret) log.warn('GENUINE_LICENSE_KEY_SECRET is not set: license keys can be neither added nor read');
+    const registry = await startSubgraphService(registryService({ ...db, log: log.child({ component: 'registry' }), licenseKeySecret }), {
       ...runtime,
       log: log.child({ component: 'registry' }),
       port: ports.registry,
     });
     stoppers.push(() => registry.stop());
-    const audit = await startSubgraphService(auditService({ ...db, log: log.child({ component: 'audit' }) }), {
+    const audit = await startSubgraphService(auditService({ ...db, log: log.child({ component: 'audit' }), agents: { authenticator, registryUrl: registry.url } }), {
       ...runtime,
       log: log.child({ component: 'audit' }),
       port: ports.audit,
@@ -97,6 +104,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         subgraphUrls: { registry: registry.url, audit: audit.url },
         authenticator,
         production: config.production,
+        introspection: config.introspection,
+        corsOrigins: config.corsOrigins,
+        rateLimitPerMinute: config.rateLimitPerMinute,
         log: log.child({ component: 'gateway' }),
         databaseReady: async () => {
           await registry.orm.em.getConnection().execute('select 1');
@@ -107,13 +117,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     );
     stoppers.push(() => gateway.stop());
 
-    if (config.demo) await loadDemo(registry.orm, log);
+    await loadDefaultCatalogue(registry.orm, audit.orm, log);
+    let demoTokens: DemoToken[] = [];
+    if (config.demo) {
+      await loadDemo(registry.orm, log);
+      demoTokens = await ensureDemoTokens(registry.orm, config.dataDir, log);
+    }
 
     return {
       graphqlUrl: gateway.url,
       databaseUrl,
       embedded: embedded !== undefined,
       adminToken,
+      demoTokens,
       registry,
       audit,
       gateway,
@@ -123,6 +139,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stopAll();
     throw err;
   }
+}
+
+/**
+ * Without GENUINE_LICENSE_KEY_SECRET, the embedded (development) mode makes the key that seals license keys once
+ * and keeps it under GENUINE_DATA_DIR beside the data it protects: losing it would make the stored keys unreadable.
+ */
+function developmentLicenseKeySecret(dataDir: string): string {
+  const file = path.resolve(dataDir, 'license-key-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = generateSecretKey();
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }
 
 /**

@@ -4,15 +4,20 @@ import DataLoader from 'dataloader';
 import { createInventoryLoaders, type InventoryLoaders } from './inventory/inventory.loader';
 import { InventoryRepository } from './inventory/inventory.repository';
 import { InventoryService } from './inventory/inventory.service';
+import { createNormalizationLoaders, type NormalizationLoaders } from './normalization/normalization.loader';
+import { NormalizationRepository } from './normalization/normalization.repository';
+import { NormalizationService } from './normalization/normalization.service';
 import { ScopeRepository } from './scope/scope.repository';
 
 export interface AuditLoaders {
   inventory: InventoryLoaders;
+  normalization: NormalizationLoaders;
   machineInScope: DataLoader<string, boolean>;
 }
 
 export interface AuditServices {
   inventory: InventoryService;
+  normalization: NormalizationService;
 }
 
 export interface AuditContext extends RequestContext<AuditLoaders> {
@@ -25,10 +30,21 @@ export function createAuditContext(args: { em: EntityManager; actor: Actor; requ
   const scope = new ScopeRepository(em);
   const loaders: AuditLoaders = {
     inventory: createInventoryLoaders(new InventoryRepository(em)),
+    normalization: createNormalizationLoaders(new NormalizationRepository(em)),
     machineInScope: new DataLoader<string, boolean>(async (ids) => {
       const inside = await scope.machinesInScope(actor.scopeUnitId, ids);
       return ids.map((id) => inside.has(id));
     }),
   };
-  return { em, actor, requestId, log, loaders, services: { inventory: new InventoryService(loaders.inventory, loaders.machineInScope) } };
+  return {
+    em,
+    actor,
+    requestId,
+    log,
+    loaders,
+    services: {
+      inventory: new InventoryService(em, loaders.inventory, loaders.machineInScope),
+      normalization: new NormalizationService({ em, requestId, log }, loaders.normalization),
+    },
+  };
 }

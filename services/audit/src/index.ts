@@ -1,3 +1,4 @@
 export * from './server';
 export * from './schema';
 export * from './orm.config';
+export * from './context';

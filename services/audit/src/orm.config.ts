@@ -2,8 +2,10 @@ import path from 'node:path';
 import { serviceOrmConfig, type Logger } from '@genuine/kit';
 import { Installation, InventoryReport, MachineInventory } from './inventory/inventory.entity';
 import { migrations } from './migrations';
+import { NormalizationRule } from './normalization/normalization-rule.entity';
+import { SoftwareTitle } from './normalization/software-title.entity';
 
-export const auditEntities = [InventoryReport, MachineInventory, Installation];
+export const auditEntities = [InventoryReport, MachineInventory, Installation, SoftwareTitle, NormalizationRule];
 
 export function auditOrmConfig(o: { databaseUrl: string; readUrl?: string; poolMax: number; log?: Logger }) {
   return serviceOrmConfig({

@@ -1,14 +1,37 @@
-import type { Logger, SubgraphServiceSpec } from '@genuine/kit';
+import { createLogger, type Authenticator, type Logger, type SubgraphServiceSpec } from '@genuine/kit';
 import { createAuditContext, type AuditContext } from './context';
+import { mountAgentEndpoint } from './ingest/agent.route';
+import { HttpMachineRegistrar } from './ingest/machine-registrar';
 import { auditOrmConfig } from './orm.config';
 import { buildAuditSchema } from './schema';
 
+export interface AuditServiceOptions {
+  databaseUrl: string;
+  readUrl?: string;
+  poolMax: number;
+  log?: Logger;
+  /**
+   * The agent endpoint (`POST /ocsinventory`): how agents' Basic credentials are verified, and where the registry's
+   * GraphQL API is, to register the machines agents report. Without it the endpoint is not mounted.
+   */
+  agents?: { authenticator: Authenticator; registryUrl: string };
+}
+
 /** The audit subgraph as the runtime starts it. */
-export function auditService(db: { databaseUrl: string; readUrl?: string; poolMax: number; log?: Logger }): SubgraphServiceSpec<AuditContext> {
+export function auditService(options: AuditServiceOptions): SubgraphServiceSpec<AuditContext> {
+  const { agents, ...db } = options;
   return {
     name: 'audit',
     orm: auditOrmConfig(db),
     buildSchema: buildAuditSchema,
     createContext: createAuditContext,
+    routes: (app, orm) => {
+      if (!agents) {
+        options.log?.warn('no agent options: POST /ocsinventory is not served');
+        return;
+      }
+      const log = (options.log ?? createLogger({ level: 'info', name: 'audit' })).child({ component: 'agents' });
+      mountAgentEndpoint(app, { orm, authenticator: agents.authenticator, registrar: new HttpMachineRegistrar(agents.registryUrl, log), log });
+    },
   };
 }

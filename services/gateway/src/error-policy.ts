@@ -15,7 +15,8 @@ export function sanitizeError(error: GraphQLError): GraphQLError {
   let message = error.message;
   if (code && closedSet.has(code)) finalCode = code;
   else if (code && clientFaults.has(code)) finalCode = ErrorCode.BAD_USER_INPUT;
-  else if (!code && !error.path && isClientStatus(error.extensions?.http)) finalCode = ErrorCode.BAD_USER_INPUT; // variables, request shape
+  // Request-level errors (no path): validation rules such as the operation limits, variable coercion.
+  else if (!code && !error.path && (!error.originalError || isClientStatus(error.extensions?.http))) finalCode = ErrorCode.BAD_USER_INPUT;
   else finalCode = ErrorCode.INTERNAL_SERVER_ERROR;
   if (finalCode === ErrorCode.INTERNAL_SERVER_ERROR) message = 'Internal server error';
   const extensions: Record<string, unknown> = { code: finalCode };

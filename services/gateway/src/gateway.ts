@@ -1,9 +1,10 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { REQUEST_ID_HEADER, requestIdFrom, type Authenticator, type Logger, type RunningServer } from '@genuine/kit';
+import { REQUEST_ID_HEADER, requestIdFrom, sha256, type Authenticator, type Logger, type RunningServer } from '@genuine/kit';
 import { withSubgraphUrls } from './composition';
 import { useClosedErrorCodes } from './error-policy';
+import { limitPlugins, operationLimits, RateLimiter } from './hardening';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -11,25 +12,48 @@ export interface GatewayOptions {
   subgraphUrls: Record<string, string>;
   authenticator: Authenticator;
   production: boolean;
+  /** Introspection and the GraphiQL IDE. */
+  introspection: boolean;
+  corsOrigins: string[];
+  rateLimitPerMinute: number;
   log: Logger;
   /** Checks the database for `/readyz`; throws when it is unreachable. */
   databaseReady: () => Promise<void>;
 }
 
 const AGENT_PATH = '/ocsinventory';
+const MAX_AGENT_BODY = 32 * 1024 * 1024;
+/** Body types a GraphQL POST may have; form encodings are refused so a browser form cannot post a mutation. */
+const GRAPHQL_BODY_TYPES = ['application/json', 'application/graphql-response+json', 'application/graphql+json'];
+
+class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The one public port: `/graphql` (Hive Gateway runtime over the committed supergraph), `/healthz`, `/readyz`
- * and the agents' `/ocsinventory`, forwarded to the audit service as it arrived. Bearer tokens are checked here
- * before any planning, and forwarded so each subgraph verifies the same token again.
+ * and the agents' `/ocsinventory`, relayed to the audit service as it arrived. Before any planning, a GraphQL
+ * request must be a JSON body under the size limit, carry a valid bearer token (forwarded so each subgraph
+ * verifies it again), and fit its caller's rate limit.
  */
 export async function startGateway(options: GatewayOptions, port: number, host: string): Promise<RunningServer> {
   const { log } = options;
   const runtime = createGatewayRuntime({
     supergraph: withSubgraphUrls(options.supergraphSdl, options.subgraphUrls),
     logging: false,
-    graphiql: options.production ? false : { title: 'Genuine' },
+    graphiql: options.introspection ? { title: 'Genuine' } : false,
     landingPage: false,
+    disableIntrospection: options.introspection ? undefined : { disableIf: () => true },
+    cors: options.corsOrigins.length
+      ? { origin: options.corsOrigins, credentials: true, allowedHeaders: ['authorization', 'content-type', REQUEST_ID_HEADER], exposedHeaders: [REQUEST_ID_HEADER] }
+      : false,
     requestId: { headerName: REQUEST_ID_HEADER, generateRequestId: ({ request }) => requestIdFrom(request.headers.get(REQUEST_ID_HEADER) ?? undefined) },
     propagateHeaders: {
       fromClientToSubgraphs: ({ request }) => ({
@@ -37,11 +61,10 @@ export async function startGateway(options: GatewayOptions, port: number, host: 
         [REQUEST_ID_HEADER]: request.headers.get(REQUEST_ID_HEADER),
       }),
     },
-    plugins: () => [useClosedErrorCodes()],
+    plugins: () => [...limitPlugins({ blockFieldSuggestions: options.production }), useClosedErrorCodes()],
   });
-
+  const rateLimiter = new RateLimiter(options.rateLimitPerMinute);
   const auditBase = new URL(options.subgraphUrls.audit);
-  const subgraphHealth = Object.values(options.subgraphUrls).map((u) => new URL('/readyz', u).toString());
 
   const server = http.createServer(async (req, res) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
@@ -52,40 +75,74 @@ export async function startGateway(options: GatewayOptions, port: number, host: 
       if (path === '/healthz' && req.method === 'GET') return json(res, 200, { status: 'ok', service: 'gateway' });
       if (path === '/readyz' && req.method === 'GET') return await readiness(res);
       if (path === AGENT_PATH) return await forwardToAudit(req, res, requestId);
-      if (path === '/graphql' && !(await authenticated(req, res))) return;
-      await runtime.requestListener(req, res);
+      if (path === '/graphql') return await graphql(req, res);
+      return json(res, 404, { error: 'not found' });
     } catch (err) {
+      if (err instanceof HttpFailure) return graphqlError(req, res, err);
       log.error({ err, requestId }, 'gateway request failed');
       if (!res.headersSent) json(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();
     }
   });
 
-  async function authenticated(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    // The IDE page itself is public in development; every operation needs a token.
-    if (req.method === 'GET' && !options.production && (req.headers.accept ?? '').includes('text/html')) return true;
-    if (req.method === 'OPTIONS') return true;
-    if (await options.authenticator.fromBearer(req.headers.authorization)) return true;
-    const wantsGraphQLResponse = (req.headers.accept ?? '').includes('application/graphql-response+json');
-    res.statusCode = 401;
-    res.setHeader('content-type', wantsGraphQLResponse ? 'application/graphql-response+json; charset=utf-8' : 'application/json; charset=utf-8');
-    res.setHeader('www-authenticate', 'Bearer realm="Genuine"');
-    res.end(JSON.stringify({ errors: [{ message: 'A valid bearer token is required', extensions: { code: 'UNAUTHENTICATED' } }] }));
+  async function graphql(req: IncomingMessage, res: ServerResponse) {
+    const method = req.method ?? 'GET';
+    // Preflight and the IDE page are answered by the runtime without a token; every operation needs one.
+    const wantsPage = method === 'GET' && options.introspection && (req.headers.accept ?? '').includes('text/html');
+    let body: Buffer | undefined;
+    if (method === 'POST') {
+      const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      if (!GRAPHQL_BODY_TYPES.includes(type)) {
+        throw new HttpFailure(415, 'Send GraphQL requests as application/json', 'BAD_USER_INPUT');
+      }
+      body = await readBody(req, operationLimits.maxBodyBytes);
+      assertSingleOperation(body);
+    }
+    if (method !== 'OPTIONS' && !wantsPage) {
+      const actor = await options.authenticator.fromBearer(req.headers.authorization);
+      if (!actor) throw new HttpFailure(401, 'A valid bearer token is required', 'UNAUTHENTICATED', { 'www-authenticate': 'Bearer realm="Genuine"' });
+      const retryAfter = rateLimiter.take(sha256(req.headers.authorization ?? '').toString('base64'));
+      if (retryAfter > 0) throw new HttpFailure(429, 'Too many requests for this token; retry later', 'BAD_USER_INPUT', { 'retry-after': String(retryAfter) });
+    }
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === 'string') headers.set(name, value);
+      else if (Array.isArray(value)) headers.set(name, value.join(', '));
+    }
+    const response = await runtime.fetch(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/graphql'}`, { method, headers, body }, { req, res });
+    res.statusCode = response.status;
+    response.headers.forEach((value, name) => res.setHeader(name, value));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  }
+
+  /** Errors decided before the runtime sees the request, in the shape and media type the client asked for. */
+  function graphqlError(req: IncomingMessage, res: ServerResponse, failure: HttpFailure) {
     req.resume();
-    return false;
+    const wantsGraphQLResponse = (req.headers.accept ?? '').includes('application/graphql-response+json');
+    res.statusCode = failure.status;
+    for (const [name, value] of Object.entries(failure.headers)) res.setHeader(name, value);
+    const origin = req.headers.origin;
+    if (origin && options.corsOrigins.includes(origin)) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('access-control-expose-headers', REQUEST_ID_HEADER);
+      res.setHeader('vary', 'Origin');
+    }
+    res.setHeader('content-type', `${wantsGraphQLResponse ? 'application/graphql-response+json' : 'application/json'}; charset=utf-8`);
+    res.end(JSON.stringify({ errors: [{ message: failure.message, extensions: { code: failure.code } }] }));
   }
 
   async function readiness(res: ServerResponse) {
+    const names = Object.keys(options.subgraphUrls);
     const checks: Record<string, string> = {};
     await Promise.all([
       options.databaseReady().then(
         () => (checks.database = 'ok'),
         () => (checks.database = 'unavailable'),
       ),
-      ...subgraphHealth.map((url, i) =>
-        fetch(url, { signal: AbortSignal.timeout(2000) }).then(
-          (r) => (checks[Object.keys(options.subgraphUrls)[i]] = r.ok ? 'ok' : 'unavailable'),
-          () => (checks[Object.keys(options.subgraphUrls)[i]] = 'unavailable'),
+      ...names.map((name) =>
+        fetch(new URL('/readyz', options.subgraphUrls[name]), { signal: AbortSignal.timeout(2000) }).then(
+          (r) => (checks[name] = r.ok ? 'ok' : 'unavailable'),
+          () => (checks[name] = 'unavailable'),
         ),
       ),
     ]);
@@ -93,27 +150,24 @@ export async function startGateway(options: GatewayOptions, port: number, host: 
     json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', checks });
   }
 
-  /** Agents speak their own protocol; the gateway relays bytes and status untouched. */
+  /** Agents speak their own protocol; the gateway relays bytes, status and the headers they need, untouched. */
   async function forwardToAudit(req: IncomingMessage, res: ServerResponse, requestId: string) {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > 32 * 1024 * 1024) return json(res, 413, { error: 'inventory too large' });
-      chunks.push(chunk as Buffer);
+    let body: Buffer | undefined;
+    try {
+      body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req, MAX_AGENT_BODY);
+    } catch (err) {
+      if (err instanceof HttpFailure) return json(res, err.status, { error: err.message });
+      throw err;
     }
     const headers: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
-    for (const name of ['authorization', 'content-type', 'content-encoding', 'user-agent']) {
+    for (const name of ['authorization', 'content-type', 'content-encoding', 'user-agent', 'glpi-agent-id', 'glpi-request-id', 'glpi-cryptokey-id', 'glpi-proxy-id']) {
       const value = req.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
-    const upstream = await fetch(new URL(AGENT_PATH + (req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''), auditBase), {
-      method: req.method,
-      headers,
-      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks),
-    });
+    const query = req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+    const upstream = await fetch(new URL(AGENT_PATH + query, auditBase), { method: req.method, headers, body: body ? new Uint8Array(body) : undefined });
     res.statusCode = upstream.status;
-    for (const name of ['content-type', 'www-authenticate', 'content-encoding']) {
+    for (const name of ['content-type', 'www-authenticate', 'content-encoding', 'retry-after']) {
       const value = upstream.headers.get(name);
       if (value) res.setHeader(name, value);
     }
@@ -143,9 +197,34 @@ export async function startGateway(options: GatewayOptions, port: number, host: 
   };
 }
 
+/** A POST body must be one JSON object: malformed JSON, an empty body and batched arrays are refused with 400. */
+function assertSingleOperation(body: Buffer): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new HttpFailure(400, 'The request body is not valid JSON', 'BAD_USER_INPUT');
+  }
+  if (Array.isArray(parsed)) throw new HttpFailure(400, 'Batched operations are not supported; send one operation per request', 'BAD_USER_INPUT');
+  if (parsed === null || typeof parsed !== 'object') throw new HttpFailure(400, 'The request body must be a JSON object', 'BAD_USER_INPUT');
+}
+
+/** Reads a request body, refusing (413) past `limit` bytes without buffering the rest. */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new HttpFailure(413, `Request body over ${limit} bytes`, 'BAD_USER_INPUT');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpFailure(413, `Request body over ${limit} bytes`, 'BAD_USER_INPUT');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
 function json(res: ServerResponse, status: number, body: unknown) {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(body));
 }
-

@@ -31,6 +31,13 @@ const schema = z.object({
   GENUINE_ADMIN_TOKEN: optionalSecret(16),
   GENUINE_INTERNAL_SECRET: optionalSecret(32),
   GENUINE_LICENSE_KEY_SECRET: optionalSecret(32),
+  GENUINE_JWT_SECRET: optionalSecret(32),
+  GENUINE_JWKS_URL: optionalUrl,
+  GENUINE_JWT_ISSUER: z.preprocess(blankToUndefined, z.string().optional()),
+  GENUINE_JWT_AUDIENCE: z.preprocess(blankToUndefined, z.string().optional()),
+  GENUINE_INTROSPECTION: z.preprocess(blankToUndefined, z.enum(['0', '1', 'true', 'false']).optional()),
+  GENUINE_CORS_ORIGINS: z.preprocess(blankToUndefined, z.string().optional()),
+  GENUINE_RATE_LIMIT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1_000_000).optional()),
 });
 
 export type Config = Readonly<{
@@ -49,6 +56,13 @@ export type Config = Readonly<{
   adminToken: string | undefined;
   internalSecret: string | undefined;
   licenseKeySecret: string | undefined;
+  jwt: { secret: string | undefined; jwksUrl: string | undefined; issuer: string | undefined; audience: string | undefined };
+  /** Introspection and the IDE: on in development, off in production unless GENUINE_INTROSPECTION=1. */
+  introspection: boolean;
+  /** Origins allowed to call the API from a browser; empty means no cross-origin access. */
+  corsOrigins: string[];
+  /** Requests per minute per token and gateway replica; 0 turns the limit off. */
+  rateLimitPerMinute: number;
 }>;
 
 const hints: Record<string, string> = {
@@ -63,6 +77,10 @@ const hints: Record<string, string> = {
   GENUINE_INTERNAL_SECRET: 'at least 32 characters shared by the gateway and the subgraphs',
   GENUINE_LICENSE_KEY_SECRET: '32 random bytes as 64 hex characters or base64 (`openssl rand -hex 32`)',
   NODE_ENV: 'development, production or test',
+  GENUINE_JWT_SECRET: 'an HS256 secret of at least 32 characters',
+  GENUINE_JWKS_URL: "the URL of your identity provider's JWKS",
+  GENUINE_INTROSPECTION: '1 or 0',
+  GENUINE_RATE_LIMIT: 'requests per minute per token, 0 for no limit',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
 };
 
@@ -101,6 +119,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     adminToken: e.GENUINE_ADMIN_TOKEN,
     internalSecret: e.GENUINE_INTERNAL_SECRET,
     licenseKeySecret: e.GENUINE_LICENSE_KEY_SECRET,
+    jwt: { secret: e.GENUINE_JWT_SECRET, jwksUrl: e.GENUINE_JWKS_URL, issuer: e.GENUINE_JWT_ISSUER, audience: e.GENUINE_JWT_AUDIENCE },
+    introspection: e.GENUINE_INTROSPECTION === undefined ? e.NODE_ENV !== 'production' : e.GENUINE_INTROSPECTION === '1' || e.GENUINE_INTROSPECTION === 'true',
+    corsOrigins: (e.GENUINE_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    rateLimitPerMinute: e.GENUINE_RATE_LIMIT ?? (e.NODE_ENV === 'production' ? 1200 : 0),
   });
 }
 

@@ -27,6 +27,8 @@ export function serviceOrmConfig(o: ServiceOrmOptions): Options {
   return defineConfig({
     clientUrl: o.databaseUrl,
     replicas: o.readUrl ? [{ name: 'read-1', clientUrl: o.readUrl }] : undefined,
+    // Replica reads only where a repository asks for them (read-replica.ts): read-your-own-write holds elsewhere.
+    preferReadReplicas: false,
     schema: o.schema,
     entities: o.entities,
     metadataProvider: ReflectMetadataProvider,

@@ -81,3 +81,33 @@ registerEnumType(LicenseMetric, {
     PER_CORE: { description: 'Seats per processor core.' },
   },
 });
+
+export enum Allocation {
+  ASSIGNED = 'ASSIGNED',
+  POOLED = 'POOLED',
+}
+registerEnumType(Allocation, {
+  name: 'Allocation',
+  description: "How an entitlement's seats are consumed.",
+  valuesConfig: {
+    ASSIGNED: { description: 'Seats are held only through explicit assignments to machines or people.' },
+    POOLED: { description: "Seats are consumed automatically by installs inside the owning unit's subtree." },
+  },
+});
+
+export enum EntitlementType {
+  PERPETUAL = 'PERPETUAL',
+  SUBSCRIPTION = 'SUBSCRIPTION',
+  OEM = 'OEM',
+  VOLUME = 'VOLUME',
+}
+registerEnumType(EntitlementType, {
+  name: 'EntitlementType',
+  description: 'The commercial form of an entitlement.',
+  valuesConfig: {
+    PERPETUAL: { description: 'Bought once, valid without end unless a date says otherwise.' },
+    SUBSCRIPTION: { description: 'Valid for a term; renewals are new entitlements.' },
+    OEM: { description: 'Came with a machine and is bound to it.' },
+    VOLUME: { description: 'A volume licensing agreement.' },
+  },
+});

@@ -1,16 +1,36 @@
-import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { SoftwareTitle } from '../normalization/software-title.entity';
 
-/** One inventory as an agent sent it: where from, when collected, and a checksum to recognise re-sends. */
+/** What became of one received inventory (DESIGN → Audit: a re-send changes nothing, an older one is ignored). */
+export enum InventoryOutcome {
+  /** Replaced the machine's installation set. */
+  APPLIED = 'APPLIED',
+  /** Identical to the machine's current inventory: only its last-seen time moved. */
+  UNCHANGED = 'UNCHANGED',
+  /** Collected before the machine's current inventory: ignored. */
+  STALE = 'STALE',
+  /** Refused after authentication (unknown TAG, identity conflict...); nothing of it was stored. */
+  REJECTED = 'REJECTED',
+}
+
+/**
+ * One inventory as an agent sent it: who sent it, where from, when it was collected, a checksum of its content to
+ * recognise re-sends, and what became of it. Every authenticated inventory leaves one row, refused ones included.
+ */
 @Entity({ tableName: 'inventory_report' })
-@Index({ name: 'inventory_report_machine_idx', properties: ['machineId', 'receivedAt'] })
+@Index({ name: 'inventory_report_machine_idx', properties: ['machineId', 'receivedAt', 'id'] })
 export class InventoryReport {
-  [OptionalProps]?: 'receivedAt' | 'collectedAt' | 'tag';
+  [OptionalProps]?: 'receivedAt' | 'collectedAt' | 'tag' | 'machineId' | 'orgUnitId' | 'checksum' | 'reason' | 'partial';
 
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
 
-  @Property({ type: 'uuid' })
-  machineId!: string;
+  /** Null when the report was refused before its machine was known. */
+  @Property({ type: 'uuid', nullable: true })
+  machineId: string | null = null;
+
+  @Property({ type: 'uuid', nullable: true })
+  orgUnitId: string | null = null;
 
   /** OCS, FUSIONINVENTORY or GLPI. */
   @Property({ type: 'string', length: 32 })
@@ -19,7 +39,7 @@ export class InventoryReport {
   @Property({ type: 'string', length: 255 })
   deviceId!: string;
 
-  @Property({ type: 'string', length: 64, nullable: true })
+  @Property({ type: 'string', length: 255, nullable: true })
   tag: string | null = null;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
@@ -28,38 +48,81 @@ export class InventoryReport {
   @Property({ type: 'timestamptz', nullable: true })
   collectedAt: Date | null = null;
 
-  @Property({ type: 'string', length: 64 })
-  checksum!: string;
+  @Property({ type: 'boolean', default: false })
+  partial = false;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  checksum: string | null = null;
 
   @Property({ type: 'integer' })
   softwareCount!: number;
 
-  /** APPLIED (replaced the machine's set), UNCHANGED (identical re-send) or STALE (older than the last applied). */
   @Property({ type: 'string', length: 16 })
-  outcome!: string;
+  outcome!: InventoryOutcome;
+
+  /** Why a report was refused, as the agent was told. */
+  @Property({ type: 'string', length: 500, nullable: true })
+  reason: string | null = null;
+
+  @Property({ type: 'string', length: 100 })
+  actorId!: string;
+
+  @Property({ type: 'string', length: 128 })
+  requestId!: string;
 }
 
-/** The latest applied inventory of each machine: what re-sends and older reports are compared with. */
+/**
+ * The current inventory state of each machine: what re-sends (checksum) and older reports (collected at) are
+ * compared with, when the machine was last seen, and the evidence sections of its latest applied inventory.
+ */
 @Entity({ tableName: 'machine_inventory' })
+@Index({ name: 'machine_inventory_last_report_idx', properties: ['lastReportAt', 'machineId'] })
 export class MachineInventory {
+  [OptionalProps]?: 'lastCollectedAt' | 'antivirus' | 'licenseKeys' | 'operatingSystem';
+
   @PrimaryKey({ type: 'uuid' })
   machineId!: string;
 
+  @Property({ type: 'string', length: 32 })
+  source!: string;
+
+  @Property({ type: 'string', length: 255 })
+  deviceId!: string;
+
+  /** Last time any accepted inventory arrived, identical re-sends included: the machine's last-seen time. */
   @Property({ type: 'timestamptz' })
   lastReportAt!: Date;
+
+  /** When the installation set was last replaced. */
+  @Property({ type: 'timestamptz' })
+  lastAppliedAt!: Date;
 
   @Property({ type: 'timestamptz', nullable: true })
   lastCollectedAt: Date | null = null;
 
   @Property({ type: 'string', length: 64 })
   checksum!: string;
+
+  @Property({ type: 'string', length: 1024, nullable: true })
+  operatingSystem: string | null = null;
+
+  /** Antivirus products the agent reported (name, version, publisher, enabled, up to date). */
+  @Property({ type: 'jsonb', default: '[]' })
+  antivirus: unknown[] = [];
+
+  /** License-key evidence with masked keys only (name, product id, masked key). */
+  @Property({ type: 'jsonb', default: '[]' })
+  licenseKeys: unknown[] = [];
 }
 
-/** A title installed on a machine, as reported and as normalized. */
+/**
+ * A title installed on a machine. The raw title lives once in `software_title` (with its recognition), so a fleet
+ * of 100,000 machines x 50 installs normalizes a few thousand distinct titles, not five million rows.
+ */
 @Entity({ tableName: 'installation' })
-@Index({ name: 'installation_machine_idx', properties: ['machineId', 'rawName', 'id'] })
+@Unique({ name: 'installation_machine_title_unique', properties: ['machineId', 'title', 'arch', 'isOperatingSystem'] })
 export class Installation {
-  [OptionalProps]?: 'rawVersion' | 'rawPublisher' | 'arch' | 'editionId' | 'firstSeenAt' | 'lastSeenAt' | 'isOperatingSystem';
+  [OptionalProps]?: 'arch' | 'firstSeenAt' | 'lastSeenAt' | 'isOperatingSystem';
 
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
@@ -67,24 +130,17 @@ export class Installation {
   @Property({ type: 'uuid' })
   machineId!: string;
 
-  @Property({ type: 'string', length: 512 })
-  rawName!: string;
+  @Index({ name: 'installation_title_idx' })
+  @ManyToOne(() => SoftwareTitle, { ref: true, deleteRule: 'restrict', fieldName: 'title_id' })
+  title!: Ref<SoftwareTitle>;
 
-  @Property({ type: 'string', length: 255, nullable: true })
-  rawVersion: string | null = null;
-
-  @Property({ type: 'string', length: 255, nullable: true })
-  rawPublisher: string | null = null;
-
-  @Property({ type: 'string', length: 32, nullable: true })
-  arch: string | null = null;
+  /** Architecture as reported; '' when the agent gave none (so it can take part in the unique key). */
+  @Property({ type: 'string', length: 64, default: '' })
+  arch = '';
 
   /** The operating system counts as an installation of its own, so OS compliance works like any category. */
   @Property({ type: 'boolean', default: false })
   isOperatingSystem = false;
-
-  @Property({ type: 'uuid', nullable: true })
-  editionId: string | null = null;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   firstSeenAt: Date = new Date();

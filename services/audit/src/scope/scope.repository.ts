@@ -21,4 +21,17 @@ export class ScopeRepository {
     );
     return new Set(rows.map((r) => r.id));
   }
+
+  /** The unit with `code` when it lies inside the subtree rooted at `scopeUnitId` (anywhere when null). */
+  async unitByCode(scopeUnitId: string | null, code: string): Promise<{ id: string; code: string } | null> {
+    const [row] = await this.em.execute<Array<{ id: string; code: string }>>(
+      scopeUnitId === null
+        ? `select u.id, u.code from registry_public.org_unit u where u.code = ?`
+        : `select u.id, u.code from registry_public.org_unit u
+             join registry_public.org_unit_ancestry a on a.unit_id = u.id and a.ancestor_id = ?
+            where u.code = ?`,
+      scopeUnitId === null ? [code] : [scopeUnitId, code],
+    );
+    return row ?? null;
+  }
 }

@@ -3,8 +3,9 @@ import { Entity, OptionalProps, Index, PrimaryKey, Property } from '@mikro-orm/c
 /** Append-only record of every mutation: who did what to which entity, before and after, under which request. */
 @Entity({ tableName: 'audit_event' })
 @Index({ name: 'audit_event_entity_idx', properties: ['entityId', 'id'] })
+@Index({ name: 'audit_event_org_units_idx', expression: 'create index "audit_event_org_units_idx" on "registry"."audit_event" using gin ("org_unit_ids")' })
 export class AuditEvent {
-  [OptionalProps]?: 'occurredAt' | 'before' | 'after';
+  [OptionalProps]?: 'occurredAt' | 'before' | 'after' | 'orgUnitIds';
 
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
@@ -36,6 +37,10 @@ export class AuditEvent {
 
   @Property({ type: 'string', length: 128 })
   requestId!: string;
+
+  /** Units the change touched; a scoped reader sees the events touching their subtree. Empty for catalogue data. */
+  @Property({ type: 'string[]', columnType: 'uuid[]', defaultRaw: `'{}'` })
+  orgUnitIds: string[] = [];
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Entity, OptionalProps, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { MachineKind } from '@genuine/kit';
 import { OrgUnit } from '../org-unit/org-unit.entity';
+import { Person } from '../person/person.entity';
 
 export enum MachineStatus {
   ACTIVE = 'ACTIVE',
@@ -18,7 +19,7 @@ export enum MachineStatus {
 @Index({ name: 'machine_unit_hostname_unique', expression: 'create unique index "machine_unit_hostname_unique" on "registry"."machine" ("org_unit_id", "hostname") where "hostname" is not null' })
 @Index({ name: 'machine_unit_order_idx', properties: ['orgUnit', 'hostname', 'id'] })
 export class Machine {
-  [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt' | 'assetTag' | 'hostname' | 'serialNumber' | 'uuid' | 'operator';
+  [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt' | 'assetTag' | 'hostname' | 'serialNumber' | 'uuid' | 'operator' | 'operatorPerson' | 'retiredAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -41,11 +42,19 @@ export class Machine {
   @Enum({ items: () => MachineKind, nativeEnumName: 'machine_kind' })
   kind!: MachineKind;
 
+  /** The operator's name as registered; `operatorPerson` is the person of the machine's unit it names. */
   @Property({ type: 'string', length: 200, nullable: true })
   operator: string | null = null;
 
+  @Index({ name: 'machine_operator_person_idx' })
+  @ManyToOne(() => Person, { ref: true, nullable: true, deleteRule: 'set null' })
+  operatorPerson: Ref<Person> | null = null;
+
   @Enum({ items: () => MachineStatus, nativeEnumName: 'machine_status', default: MachineStatus.ACTIVE })
   status: MachineStatus = MachineStatus.ACTIVE;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  retiredAt: Date | null = null;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

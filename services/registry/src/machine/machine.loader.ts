@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { grouped } from '../batch';
 import type { MachineRecord, MachineRepository } from './machine.repository';
 
 export function createMachineLoaders(repository: MachineRepository) {
@@ -27,6 +28,9 @@ export function createMachineLoaders(repository: MachineRepository) {
       }
       return loader;
     },
+    operatedBy: new DataLoader<string, MachineRecord[]>(async (personIds) =>
+      grouped(personIds, await repository.findByOperators(personIds), (m) => m.operatorPersonId ?? '', (m) => m),
+    ),
     countOfUnit: new DataLoader<string, number>(async (unitIds) => {
       const counts = await repository.countOfUnits(unitIds);
       return unitIds.map((id) => counts.get(id) ?? 0);

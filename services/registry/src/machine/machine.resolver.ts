@@ -2,9 +2,11 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { PageArgs, encodeCursor, notFound, pageArgs, toConnection } from '@genuine/kit';
 import type { RegistryContext } from '../context';
 import { OrgUnitType, toOrgUnitType } from '../org-unit/org-unit.type';
-import { MachineFilter, RegisterMachineInput } from './machine.input';
+import { AssignmentType, toAssignmentType } from '../assignment/assignment.type';
+import { PersonType, toPersonType } from '../person/person.type';
+import { ImportMachinesInput, MachineFilter, MoveMachineInput, RegisterMachineInput, RegisterMachinesInput, RetireMachineInput, SetMachineOperatorInput } from './machine.input';
 import type { MachineCursor, MachineRecord } from './machine.repository';
-import { MachineConnection, MachineType, toMachineType } from './machine.type';
+import { MachineConnection, MachineImportErrorType, MachineImportResultType, MachineType, toMachineType } from './machine.type';
 
 const cursorOf = (m: MachineRecord) => encodeCursor([m.hostname ?? '', m.id] satisfies MachineCursor);
 
@@ -33,6 +35,52 @@ export class MachineResolver {
     const unit = await ctx.services.orgUnits.getById(ctx.actor, machine.orgUnitId);
     if (!unit) throw notFound('Org unit');
     return toOrgUnitType(unit);
+  }
+
+  @FieldResolver(() => [AssignmentType], { description: 'Seats the machine holds (few), newest first.' })
+  async assignments(
+    @Root() machine: MachineType,
+    @Arg('includeRevoked', () => Boolean, { defaultValue: false, description: 'Include revoked seats.' }) includeRevoked: boolean,
+    @Ctx() ctx: RegistryContext,
+  ): Promise<AssignmentType[]> {
+    return (await ctx.services.assignments.ofMachine(ctx.actor, machine.id, includeRevoked)).map(toAssignmentType);
+  }
+
+  @FieldResolver(() => PersonType, { nullable: true, description: 'The person operating it (their PER_USER seats cover it).' })
+  async operatorPerson(@Root() machine: MachineType, @Ctx() ctx: RegistryContext): Promise<PersonType | null> {
+    if (!machine.operatorPersonId) return null;
+    const person = await ctx.services.people.getById(ctx.actor, machine.operatorPersonId);
+    return person ? toPersonType(person) : null;
+  }
+
+  @Mutation(() => [MachineType], { description: 'Registers up to 500 machines at once, idempotently; returns them in input order. All or nothing.' })
+  async registerMachines(@Arg('input', () => RegisterMachinesInput, { description: 'The machines.' }) input: RegisterMachinesInput, @Ctx() ctx: RegistryContext): Promise<MachineType[]> {
+    return (await ctx.services.machines.registerMany(ctx.actor, input.machines)).map(toMachineType);
+  }
+
+  @Mutation(() => MachineImportResultType, { description: 'Imports the self-check spreadsheet (CSV); reports every bad line, and imports nothing then unless asked to import the good lines.' })
+  async importMachines(@Arg('input', () => ImportMachinesInput, { description: 'The spreadsheet.' }) input: ImportMachinesInput, @Ctx() ctx: RegistryContext): Promise<MachineImportResultType> {
+    const result = await ctx.services.machines.importCsv(ctx.actor, input.csv, input.importValidRows ?? false);
+    return Object.assign(new MachineImportResultType(), {
+      imported: result.machines.length,
+      errors: result.errors.map((e) => Object.assign(new MachineImportErrorType(), e)),
+      machines: result.machines.slice(0, 500).map(toMachineType),
+    });
+  }
+
+  @Mutation(() => MachineType, { description: 'Moves a machine to another unit of your scope (MANAGE_MACHINES).' })
+  async moveMachine(@Arg('input', () => MoveMachineInput, { description: 'The machine and its new unit.' }) input: MoveMachineInput, @Ctx() ctx: RegistryContext): Promise<MachineType> {
+    return toMachineType(await ctx.services.machines.move(ctx.actor, input.machineId, input.toOrgUnitCode));
+  }
+
+  @Mutation(() => MachineType, { description: 'Retires a machine and revokes its seats; it stays for history (MANAGE_MACHINES).' })
+  async retireMachine(@Arg('input', () => RetireMachineInput, { description: 'The machine.' }) input: RetireMachineInput, @Ctx() ctx: RegistryContext): Promise<MachineType> {
+    return toMachineType(await ctx.services.machines.retire(ctx.actor, input.machineId));
+  }
+
+  @Mutation(() => MachineType, { description: 'Sets or clears the person operating a machine (MANAGE_MACHINES).' })
+  async setMachineOperator(@Arg('input', () => SetMachineOperatorInput, { description: 'The machine and its operator.' }) input: SetMachineOperatorInput, @Ctx() ctx: RegistryContext): Promise<MachineType> {
+    return toMachineType(await ctx.services.machines.setOperator(ctx.actor, input.machineId, input.personId ?? null));
   }
 
   @Mutation(() => MachineType, { description: 'Registers a machine, or returns the one already known by uuid, serial or hostname.' })

@@ -1,12 +1,15 @@
-import { badInput, conflict, forbidden, isUniqueViolation, type Actor, type MachineKind } from '@genuine/kit';
+import { randomUUID } from 'node:crypto';
+import { badInput, conflict, forbidden, isUniqueViolation, notFound, type Actor, type MachineKind } from '@genuine/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { AssignmentRepository } from '../assignment/assignment.repository';
 import { HistoryRepository } from '../history/history.repository';
+import { distinct, isUuid } from '../ids';
 import type { OrgUnitService, ServiceDeps } from '../org-unit/org-unit.service';
 import { OrgUnitRepository, type OrgUnitRecord } from '../org-unit/org-unit.repository';
-import { Machine } from './machine.entity';
 import type { MachineLoaders } from './machine.loader';
+import { parseMachineCsv, type MachineCsvError } from './machine.import';
 import { canOnMachine } from './machine.policy';
-import { MachineRepository, type MachineCursor, type MachineRecord } from './machine.repository';
+import { MachineRepository, type MachineBatchRow, type MachineCursor, type MachineRecord } from './machine.repository';
 
 export interface RegisterMachineCommand {
   orgUnitCode: string;
@@ -24,8 +27,6 @@ export interface MachineFilterInput {
   search?: string | null;
 }
 
-const identityFields = ['uuid', 'serialNumber', 'hostname', 'operator', 'assetTag'] as const;
-
 /** Machines as hardware assets: registration (idempotent on identity), listing within scope. */
 export class MachineService {
   private readonly repository: MachineRepository;
@@ -39,7 +40,7 @@ export class MachineService {
   }
 
   async getById(actor: Actor, id: string): Promise<MachineRecord | null> {
-    if (!canOnMachine(actor, 'read')) return null;
+    if (!canOnMachine(actor, 'read') || !isUuid(id)) return null;
     const machine = await this.loaders.byId.load(id);
     return machine && (await this.orgUnits.getById(actor, machine.orgUnitId)) ? machine : null;
   }
@@ -72,64 +73,232 @@ export class MachineService {
    * identifiers it lacked. Concurrent registrations of the same machine meet at the unique indexes.
    */
   async register(actor: Actor, command: RegisterMachineCommand): Promise<MachineRecord> {
+    const [machine] = await this.registerMany(actor, [command]);
+    return machine;
+  }
+
+  /**
+   * Registers up to 500 machines in one transaction and a fixed number of statements, returning them in input
+   * order. Each is matched like `register` (known machines come back, with missing identifiers filled in); a
+   * machine known in a unit outside the caller's scope is a CONFLICT. All or nothing.
+   */
+  async registerMany(actor: Actor, commands: readonly RegisterMachineCommand[]): Promise<MachineRecord[]> {
     if (!canOnMachine(actor, 'register')) throw forbidden('Your role cannot register machines');
-    if (!command.uuid && !command.serialNumber && !command.hostname) {
-      throw badInput('A machine needs at least one of uuid, serialNumber or hostname');
+    if (commands.length > MAX_BATCH) throw badInput(`At most ${MAX_BATCH} machines per call`);
+    if (commands.length === 0) return [];
+    const anonymous = commands.flatMap((c, i) => (!c.uuid && !c.serialNumber && !c.hostname ? [i] : []));
+    if (anonymous.length > 0) {
+      throw badInput('A machine needs at least one of uuid, serialNumber or hostname', { indexes: anonymous });
     }
-    const unit = await this.orgUnits.getByCode(actor, command.orgUnitCode);
-    const attempt = () =>
+    const units = await this.orgUnits.resolveCodes(actor, commands.map((c) => c.orgUnitCode));
+    const rows: MachineBatchRow[] = commands.map((c, ord) => ({
+      ord,
+      orgUnitId: units.get(c.orgUnitCode) ?? '',
+      uuid: c.uuid ?? null,
+      serialNumber: c.serialNumber ?? null,
+      hostname: c.hostname ?? null,
+      kind: c.kind,
+      operator: c.operator?.trim() || null,
+      assetTag: c.assetTag ?? null,
+    }));
+    return retryOnRace(() => this.deps.em.transactional((tx) => this.registerRows(actor, tx, rows)));
+  }
+
+  /** The batch registration inside the caller's transaction (also used by the CSV import). */
+  async registerRows(actor: Actor, tx: EntityManager, rows: readonly MachineBatchRow[]): Promise<MachineRecord[]> {
+    const repository = new MachineRepository(tx);
+    const matched = await repository.matchBatch(rows);
+    const fresh = rows.filter((r) => !matched.has(r.ord)).map((r) => ({ ...r, id: randomUUID() }));
+    const inserted = await repository.insertBatch(fresh);
+    const final = inserted.size === fresh.length && matched.size === 0 ? new Map(fresh.map((r) => [r.ord, r.id])) : null;
+    const resolved = final ?? new Map([...(await repository.matchBatch(rows))].map(([ord, m]) => [ord, m.id]));
+    const missing = rows.filter((r) => !resolved.has(r.ord));
+    if (missing.length > 0) throw new Error(`registration of ${missing.length} machine(s) found no machine afterwards`);
+
+    const existingIds = distinct(rows.map((r) => resolved.get(r.ord) ?? '').filter((id) => !inserted.has(id)));
+    const before = new Map((await repository.findByIds(existingIds)).map((m) => [m.id, m]));
+    const outside = [...before.values()].map((m) => m.orgUnitId);
+    const inScope = await new OrgUnitRepository(tx).filterInScope(actor.scopeUnitId, outside);
+    if (outside.some((id) => !inScope.has(id))) {
+      throw conflict('A machine with this identity is registered in a unit outside your scope');
+    }
+    const fills = new Map<string, MachineBatchRow & { id: string }>();
+    for (const row of rows) {
+      const id = resolved.get(row.ord) ?? '';
+      if (before.has(id) && !fills.has(id)) fills.set(id, { ...row, id });
+    }
+    const filled = await repository.fillBatch([...fills.values()]);
+    const touched = [...inserted, ...filled];
+    await repository.linkOperators(touched);
+    const after = new Map((await repository.findByIds(distinct(resolved.values()))).map((m) => [m.id, m]));
+
+    const history = new HistoryRepository(tx);
+    await history.recordEvents(actor, this.deps.requestId, [
+      ...[...inserted].map((id) => ({ action: 'machine.register', entity: 'machine', entityId: id, after: { ...after.get(id) }, orgUnitIds: [after.get(id)?.orgUnitId ?? ''] })),
+      ...[...filled].map((id) => ({
+        action: 'machine.update',
+        entity: 'machine',
+        entityId: id,
+        before: { ...before.get(id) },
+        after: { ...after.get(id) },
+        orgUnitIds: [after.get(id)?.orgUnitId ?? ''],
+      })),
+    ]);
+    // A new machine, or a known one that gained an operator (PER_USER seats), can move compliance.
+    const operatorGained = [...filled].filter((id) => before.get(id)?.operatorPersonId !== after.get(id)?.operatorPersonId);
+    await history.appendChanges([
+      ...[...inserted].map((id) => ({ entity: 'machine', entityId: id, action: 'register', orgUnitIds: [after.get(id)?.orgUnitId ?? ''] })),
+      ...operatorGained.map((id) => ({ entity: 'machine', entityId: id, action: 'update', orgUnitIds: [after.get(id)?.orgUnitId ?? ''] })),
+    ]);
+    return rows.map((r) => {
+      const machine = after.get(resolved.get(r.ord) ?? '');
+      if (!machine) throw new Error('registered machine vanished');
+      return machine;
+    });
+  }
+
+  /**
+   * Imports the self-check spreadsheet (CSV). Every bad line is reported with its reason; unless
+   * `importValidRows` is set, one bad line means nothing is imported. The good lines are registered like
+   * `registerMany` (idempotent), all in one transaction.
+   */
+  async importCsv(actor: Actor, csv: string, importValidRows: boolean): Promise<{ machines: MachineRecord[]; errors: MachineCsvError[]; lines: number[] }> {
+    if (!canOnMachine(actor, 'manage')) throw forbidden('Your role cannot import machines');
+    const parsed = parseMachineCsv(csv);
+    const errors = [...parsed.errors];
+    const codes = distinct(parsed.rows.map((r) => r.orgUnitCode));
+    const units = await this.orgUnits.findCodesInScope(actor, codes);
+    const rows = parsed.rows.filter((r) => {
+      if (units.has(r.orgUnitCode)) return true;
+      errors.push({ line: r.line, reason: `unknown org unit "${r.orgUnitCode}"` });
+      return false;
+    });
+    errors.sort((a, b) => a.line - b.line);
+    if ((errors.length > 0 && !importValidRows) || rows.length === 0) return { machines: [], errors, lines: [] };
+    const batch: MachineBatchRow[] = rows.map((r, ord) => ({
+      ord,
+      orgUnitId: units.get(r.orgUnitCode) ?? '',
+      uuid: null,
+      serialNumber: r.serialNumber,
+      hostname: r.hostname,
+      kind: r.kind,
+      operator: r.operator,
+      assetTag: r.assetTag,
+    }));
+    const machines = await retryOnRace(() =>
       this.deps.em.transactional(async (tx) => {
-        const repository = new MachineRepository(tx);
-        const history = new HistoryRepository(tx);
-        const existing = await repository.findByIdentity({ ...command, orgUnitId: unit.id });
-        if (existing) return this.fillIdentity(actor, existing, command, tx);
-        const machine = tx.create(Machine, {
-          orgUnit: unit.id,
-          hostname: command.hostname ?? null,
-          serialNumber: command.serialNumber ?? null,
-          uuid: command.uuid ?? null,
-          kind: command.kind,
-          operator: command.operator ?? null,
-          assetTag: command.assetTag ?? null,
+        const out: MachineRecord[] = [];
+        for (let i = 0; i < batch.length; i += MAX_BATCH) out.push(...(await this.registerRows(actor, tx, batch.slice(i, i + MAX_BATCH).map((r, ord) => ({ ...r, ord })))));
+        return out;
+      }),
+    );
+    return { machines, errors, lines: rows.map((r) => r.line) };
+  }
+
+  /** Moves a machine to another unit; both must lie in the caller's scope. Its seats stay with it. */
+  async move(actor: Actor, machineId: string, toOrgUnitCode: string): Promise<MachineRecord> {
+    if (!canOnMachine(actor, 'manage')) throw forbidden('Your role cannot move machines');
+    const machine = await this.getById(actor, machineId);
+    if (!machine) throw notFound('Machine');
+    const target = await this.orgUnits.getByCode(actor, toOrgUnitCode);
+    if (target.id === machine.orgUnitId) return machine;
+    return this.deps.em.transactional(async (tx) => {
+      const repository = new MachineRepository(tx);
+      const [locked] = await tx.execute<Array<{ orgUnitId: string }>>(`select org_unit_id as "orgUnitId" from registry.machine where id = ? for update`, [machine.id]);
+      if (locked.orgUnitId !== machine.orgUnitId) throw conflict('The machine was moved meanwhile; try again');
+      // The operator is a person of the old unit; the link is dropped and re-made in the new unit by name.
+      await tx
+        .execute(`update registry.machine set org_unit_id = ?, operator_person_id = null, updated_at = now() where id = ?`, [target.id, machine.id])
+        .catch((err: unknown) => {
+          throw isUniqueViolation(err) ? conflict(`A machine named ${machine.hostname} already exists in ${toOrgUnitCode}`) : err;
         });
-        await tx.flush();
-        const [record] = await repository.findByIds([machine.id]);
-        await history.recordEvent(actor, this.deps.requestId, { action: 'machine.register', entity: 'machine', entityId: machine.id, after: { ...record } });
-        await history.appendChange({ entity: 'machine', entityId: machine.id, action: 'register', orgUnitIds: [unit.id] });
-        return record;
+      await repository.linkOperators([machine.id]);
+      const [after] = await repository.findByIds([machine.id]);
+      const history = new HistoryRepository(tx);
+      const units = [machine.orgUnitId, target.id];
+      await history.recordEvent(actor, this.deps.requestId, { action: 'machine.move', entity: 'machine', entityId: machine.id, before: { ...machine }, after: { ...after }, orgUnitIds: units });
+      await history.appendChange({ entity: 'machine', entityId: machine.id, action: 'move', orgUnitIds: units, details: { from: machine.orgUnitId, to: target.id } });
+      return after;
+    });
+  }
+
+  /** Retires a machine: kept for history, its active seats revoked so they can be used elsewhere. */
+  async retire(actor: Actor, machineId: string): Promise<MachineRecord> {
+    if (!canOnMachine(actor, 'manage')) throw forbidden('Your role cannot retire machines');
+    const machine = await this.getById(actor, machineId);
+    if (!machine) throw notFound('Machine');
+    return this.deps.em.transactional(async (tx) => {
+      const updated = await tx.execute<Array<{ id: string }>>(
+        `update registry.machine set status = 'RETIRED', retired_at = now(), updated_at = now() where id = ? and status <> 'RETIRED' returning id`,
+        [machine.id],
+      );
+      if (updated.length === 0) throw conflict('The machine is already retired');
+      const revoked = await new AssignmentRepository(tx).revokeOfHolders([machine.id], [], actor.id);
+      const [after] = await new MachineRepository(tx).findByIds([machine.id]);
+      const history = new HistoryRepository(tx);
+      await history.recordEvent(actor, this.deps.requestId, {
+        action: 'machine.retire',
+        entity: 'machine',
+        entityId: machine.id,
+        before: { ...machine },
+        after: { ...after, revokedAssignmentIds: revoked.map((a) => a.id) },
+        orgUnitIds: [machine.orgUnitId],
       });
+      await history.recordEvents(
+        actor,
+        this.deps.requestId,
+        revoked.map((a) => ({ action: 'assignment.revoke', entity: 'assignment', entityId: a.id, after: { ...a }, orgUnitIds: [machine.orgUnitId, a.ownerUnitId] })),
+      );
+      await history.appendChange({ entity: 'machine', entityId: machine.id, action: 'retire', orgUnitIds: distinct([machine.orgUnitId, ...revoked.map((a) => a.ownerUnitId)]) });
+      return after;
+    });
+  }
+
+  /** Sets (or clears, with null) the person operating a machine; the person must belong to the machine's unit. */
+  async setOperator(actor: Actor, machineId: string, personId: string | null): Promise<MachineRecord> {
+    if (!canOnMachine(actor, 'manage')) throw forbidden('Your role cannot change machines');
+    const machine = await this.getById(actor, machineId);
+    if (!machine) throw notFound('Machine');
+    return this.deps.em.transactional(async (tx) => {
+      let name: string | null = null;
+      if (personId !== null) {
+        const [person] = isUuid(personId)
+          ? await tx.execute<Array<{ name: string; orgUnitId: string }>>(`select name, org_unit_id as "orgUnitId" from registry.person where id = ?`, [personId])
+          : [];
+        if (!person) throw notFound('Person');
+        if (person.orgUnitId !== machine.orgUnitId) throw badInput("The operator must be a person of the machine's unit");
+        name = person.name;
+      }
+      await tx.execute(`update registry.machine set operator = ?, operator_person_id = ?, updated_at = now() where id = ?`, [name, personId, machine.id]);
+      const [after] = await new MachineRepository(tx).findByIds([machine.id]);
+      const history = new HistoryRepository(tx);
+      await history.recordEvent(actor, this.deps.requestId, { action: 'machine.set_operator', entity: 'machine', entityId: machine.id, before: { ...machine }, after: { ...after }, orgUnitIds: [machine.orgUnitId] });
+      await history.appendChange({ entity: 'machine', entityId: machine.id, action: 'set_operator', orgUnitIds: [machine.orgUnitId] });
+      return after;
+    });
+  }
+
+  /** Machines operated by each person, batched. */
+  async operatedBy(actor: Actor, personId: string): Promise<MachineRecord[]> {
+    if (!canOnMachine(actor, 'read')) return [];
+    return this.loaders.operatedBy.load(personId);
+  }
+}
+
+export const MAX_BATCH = 500;
+
+/**
+ * Concurrent batches can still collide after matching (a fill racing an insert, or two batches waiting on each
+ * other's uncommitted rows); the second attempt sees the winner's committed rows.
+ */
+async function retryOnRace<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
     try {
       return await attempt();
     } catch (err) {
-      // Another request registered the same machine between our lookup and insert: it now exists, so return it.
-      if (isUniqueViolation(err)) return attempt();
+      const code = (err as { code?: unknown } | null)?.code;
+      if (i < 2 && (isUniqueViolation(err) || code === '40P01')) continue;
       throw err;
     }
-  }
-
-  private async fillIdentity(
-    actor: Actor,
-    existing: MachineRecord,
-    command: RegisterMachineCommand,
-    tx: EntityManager,
-  ): Promise<MachineRecord> {
-    // Inside the transaction only the transaction's connection may be used: request loaders would take a
-    // second pooled connection and can deadlock the pool under concurrent registrations.
-    const inScope = await new OrgUnitRepository(tx).filterInScope(actor.scopeUnitId, [existing.orgUnitId]);
-    if (!inScope.has(existing.orgUnitId)) {
-      throw conflict('A machine with this identity is registered in a unit outside your scope');
-    }
-    const changes: Partial<Record<(typeof identityFields)[number], string>> = {};
-    for (const field of identityFields) {
-      const value = command[field];
-      if (value && existing[field] === null) changes[field] = value;
-    }
-    if (Object.keys(changes).length === 0) return existing;
-    const repository = new MachineRepository(tx);
-    const history = new HistoryRepository(tx);
-    await tx.nativeUpdate(Machine, { id: existing.id }, { ...changes, updatedAt: new Date() });
-    const [after] = await repository.findByIds([existing.id]);
-    await history.recordEvent(actor, this.deps.requestId, { action: 'machine.update', entity: 'machine', entityId: existing.id, before: { ...existing }, after: { ...after } });
-    return after;
   }
 }

@@ -1,5 +1,5 @@
-import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { ConnectionType, MachineKind } from '@genuine/kit';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ConnectionType, DateTimeScalar, MachineKind } from '@genuine/kit';
 import { MachineStatus } from './machine.entity';
 import type { MachineRecord } from './machine.repository';
 
@@ -37,6 +37,12 @@ export class MachineType {
   @Field(() => MachineStatus, { description: 'In service or retired.' })
   status!: MachineStatus;
 
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was retired.' })
+  retiredAt!: string | null;
+
+  /** Not a GraphQL field: carried for the operatorPerson resolver. */
+  operatorPersonId!: string | null;
+
   /** Not a GraphQL field: carried for the orgUnit resolver. */
   orgUnitId!: string;
 }
@@ -46,3 +52,24 @@ export function toMachineType(record: MachineRecord): MachineType {
 }
 
 export const MachineConnection = ConnectionType(MachineType, 'MachineConnection', 'machine');
+
+@ObjectType('MachineImportError', { description: 'A line of an imported spreadsheet that could not be imported, and why.' })
+export class MachineImportErrorType {
+  @Field(() => Int, { description: 'Line number in the file; the header is line 1.' })
+  line!: number;
+
+  @Field(() => String, { description: 'Why the line was refused.' })
+  reason!: string;
+}
+
+@ObjectType('MachineImportResult', { description: 'What a spreadsheet import did.' })
+export class MachineImportResultType {
+  @Field(() => Int, { description: 'Machines registered or matched; 0 when a bad line stopped the import.' })
+  imported!: number;
+
+  @Field(() => [MachineImportErrorType], { description: 'Every bad line with its reason, in line order.' })
+  errors!: MachineImportErrorType[];
+
+  @Field(() => [MachineType], { description: 'The imported machines in line order, at most the first 500.' })
+  machines!: MachineType[];
+}

@@ -2,8 +2,14 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127080320_initial } from './Migration20261127080320_initial';
 import { Migration20261127080321_registry_public } from './Migration20261127080321_registry_public';
+import { Migration20261127082814_domain } from './Migration20261127082814_domain';
+import { Migration20261127082825_registry_public_domain } from './Migration20261127082825_registry_public_domain';
+import { Migration20261127085009_api_tokens } from './Migration20261127085009_api_tokens';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261127080320_initial', class: Migration20261127080320_initial },
   { name: 'Migration20261127080321_registry_public', class: Migration20261127080321_registry_public },
+  { name: 'Migration20261127082814_domain', class: Migration20261127082814_domain },
+  { name: 'Migration20261127082825_registry_public_domain', class: Migration20261127082825_registry_public_domain },
+  { name: 'Migration20261127085009_api_tokens', class: Migration20261127085009_api_tokens },
 ];

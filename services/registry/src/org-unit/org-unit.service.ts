@@ -1,6 +1,7 @@
-import { conflict, forbidden, isUniqueViolation, notFound, type Actor, type Logger } from '@genuine/kit';
+import { AppError, conflict, ErrorCode, forbidden, isUniqueViolation, notFound, type Actor, type Logger } from '@genuine/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { HistoryRepository } from '../history/history.repository';
+import { isUuid } from '../ids';
 import { OrgUnit, type OrgUnitKind } from './org-unit.entity';
 import type { OrgUnitLoaders } from './org-unit.loader';
 import { canOnOrgUnit } from './org-unit.policy';
@@ -38,8 +39,32 @@ export class OrgUnitService {
     return unit;
   }
 
+  /**
+   * The ids of units named by code, all inside the caller's scope, in two set queries; NOT_FOUND naming every
+   * code that does not exist or lies outside the scope. Like `findCodesInScope`, for callers that checked their right.
+   */
+  async resolveCodes(actor: Actor, codes: readonly string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(codes)];
+    const found = await this.findCodesInScope(actor, wanted);
+    const missing = wanted.filter((c) => !found.has(c));
+    if (missing.length > 0) {
+      throw new AppError(ErrorCode.NOT_FOUND, `Org unit${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found`, { orgUnitCodes: missing });
+    }
+    return found;
+  }
+
+  /**
+   * Of `codes`, those naming a unit inside the caller's scope, with their ids (no error for the others). No READ
+   * check: writers that may not read (agents registering machines) name units too; callers check their own right.
+   */
+  async findCodesInScope(actor: Actor, codes: readonly string[]): Promise<Map<string, string>> {
+    const units = await this.repository.findByCodes([...new Set(codes)]);
+    const inScope = await this.repository.filterInScope(actor.scopeUnitId, units.map((u) => u.id));
+    return new Map(units.filter((u) => inScope.has(u.id)).map((u) => [u.code, u.id]));
+  }
+
   async getById(actor: Actor, id: string): Promise<OrgUnitRecord | null> {
-    if (!canOnOrgUnit(actor, 'read')) return null;
+    if (!canOnOrgUnit(actor, 'read') || !isUuid(id)) return null;
     const unit = await this.loaders.byId.load(id);
     return unit && (await this.loaders.inScope.load(unit.id)) ? unit : null;
   }
@@ -74,7 +99,7 @@ export class OrgUnitService {
       await repository.insertClosure(unit.id, parent?.id ?? null);
       const record: OrgUnitRecord = { id: unit.id, code: unit.code, name: unit.name, kind: unit.kind, parentId: parent?.id ?? null };
       const history = new HistoryRepository(tx);
-      await history.recordEvent(actor, this.deps.requestId, { action: 'org_unit.create', entity: 'org_unit', entityId: unit.id, after: { ...record } });
+      await history.recordEvent(actor, this.deps.requestId, { action: 'org_unit.create', entity: 'org_unit', entityId: unit.id, after: { ...record }, orgUnitIds: [unit.id] });
       await history.appendChange({ entity: 'org_unit', entityId: unit.id, action: 'create', orgUnitIds: [unit.id] });
       return record;
     });

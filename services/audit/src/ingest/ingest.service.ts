@@ -1,0 +1,227 @@
+import { can, Permission, type Actor, type Logger, type MachineKind } from '@genuine/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { InventoryOutcome } from '../inventory/inventory.entity';
+import { NormalizationRepository } from '../normalization/normalization.repository';
+import { TitleRecognizer } from '../normalization/normalization.service';
+import { ScopeRepository } from '../scope/scope.repository';
+import type { AgentInventory } from './agent-protocol';
+import { AgentRefusal } from './agent-refusal';
+import { IngestRepository, type KnownMachine } from './ingest.repository';
+import { inventoryContent, type InventoryContent } from './inventory-content';
+import type { MachineRegistrar } from './machine-registrar';
+
+export interface IngestDeps {
+  em: EntityManager;
+  requestId: string;
+  log: Logger;
+  registrar: MachineRegistrar;
+}
+
+/** Who sent the request: the actor its token stands for, and the token itself (to register machines with). */
+export interface AgentCredentials {
+  actor: Actor;
+  token: string;
+}
+
+export interface IngestResult {
+  outcome: InventoryOutcome;
+  machineId: string;
+  reportId: string;
+  /** Installations added or kept and removed by an APPLIED report; zero otherwise. */
+  installations: number;
+  removed: number;
+  newTitles: number;
+}
+
+/** Field bounds of the registry's RegisterMachineInput and org-unit codes; checked before anything is sent. */
+const IDENTITY_LIMITS = { tag: 64, uuid: 64, serialNumber: 255, hostname: 255, operator: 200, deviceId: 255 } as const;
+
+/**
+ * Turns a parsed inventory into stored facts (DESIGN → Audit): the TAG names an org unit inside the token's
+ * scope; the machine is the registry's, matched by uuid, serial, hostname within the unit, or registered through
+ * the registry's API; then, under a per-machine lock, an identical re-send only records that the machine was seen,
+ * an older inventory is ignored, and a newer one replaces the installation set. Every outcome, refusals included,
+ * leaves one inventory_report row; a refusal writes nothing else.
+ */
+export class IngestService {
+  constructor(private readonly deps: IngestDeps) {}
+
+  /** PROLOG / CONTACT: may this token send inventories (and for this TAG, when the agent names one)? */
+  async authorize(credentials: AgentCredentials, tag: string | null): Promise<void> {
+    this.requireSubmit(credentials.actor);
+    if (tag !== null) await this.unitOf(credentials.actor, tag);
+  }
+
+  async submit(credentials: AgentCredentials, inventory: AgentInventory, receivedAt: Date): Promise<IngestResult> {
+    const { actor } = credentials;
+    this.requireSubmit(actor);
+    const tag = inventory.tag ?? actor.scopeUnitCode;
+    const collectedAt = inventory.collectedAt === null ? null : new Date(inventory.collectedAt);
+    const refused = async (error: AgentRefusal, found: { unitId?: string; machineId?: string } = {}): Promise<never> => {
+      await new IngestRepository(this.deps.em).insertReport({
+        machineId: found.machineId ?? null,
+        orgUnitId: found.unitId ?? null,
+        source: inventory.source,
+        deviceId: inventory.deviceId,
+        tag,
+        receivedAt,
+        collectedAt,
+        partial: inventory.partial,
+        checksum: null,
+        softwareCount: inventory.software.length,
+        outcome: InventoryOutcome.REJECTED,
+        reason: `${error.code}: ${error.message}`,
+        actorId: actor.id,
+        requestId: this.deps.requestId,
+      });
+      throw error;
+    };
+
+    const tooLong = identityTooLong(inventory, tag);
+    if (tooLong) return refused(tooLong);
+    if (tag === null) {
+      return refused(new AgentRefusal(422, 'MISSING_TAG', 'The inventory names no org unit: set the agent\'s TAG (--tag) to the unit\'s code'));
+    }
+    let unit: { id: string; code: string };
+    try {
+      unit = await this.unitOf(actor, tag);
+    } catch (err) {
+      return err instanceof AgentRefusal ? refused(err) : Promise.reject(err);
+    }
+    let machine: KnownMachine;
+    try {
+      machine = await this.machineFor(credentials, inventory, unit);
+    } catch (err) {
+      return err instanceof AgentRefusal ? refused(err, { unitId: unit.id }) : Promise.reject(err);
+    }
+    const content = inventoryContent(inventory);
+    return this.store(actor, inventory, content, { unitId: unit.id, machineId: machine.id, tag, receivedAt, collectedAt });
+  }
+
+  private requireSubmit(actor: Actor): void {
+    if (!can(actor, Permission.SUBMIT_INVENTORY)) {
+      throw new AgentRefusal(403, 'FORBIDDEN', 'This token may not send inventories: use a token whose role is AGENT or ADMIN');
+    }
+  }
+
+  private async unitOf(actor: Actor, tag: string): Promise<{ id: string; code: string }> {
+    if (tag.length > IDENTITY_LIMITS.tag) {
+      throw new AgentRefusal(422, 'FIELD_TOO_LONG', `TAG is ${tag.length} characters long; org unit codes have at most ${IDENTITY_LIMITS.tag}`);
+    }
+    const unit = await new ScopeRepository(this.deps.em).unitByCode(actor.scopeUnitId, tag);
+    if (!unit) {
+      throw new AgentRefusal(422, 'UNKNOWN_ORG_UNIT', `TAG ${printable(tag)} names no org unit inside this token's scope`);
+    }
+    return unit;
+  }
+
+  private async machineFor(credentials: AgentCredentials, inventory: AgentInventory, unit: { id: string; code: string }): Promise<KnownMachine> {
+    const { uuid, serialNumber, hostname, kind, operator } = inventory.machine;
+    if (uuid === null && serialNumber === null && hostname === null) {
+      throw new AgentRefusal(422, 'MISSING_IDENTITY', 'The inventory has no hardware uuid, BIOS serial number or host name to identify the machine');
+    }
+    const repository = new IngestRepository(this.deps.em);
+    const known = await repository.findMachine({ uuid, serialNumber, hostname }, unit.id);
+    if (known) {
+      const inScope = await new ScopeRepository(this.deps.em).machinesInScope(credentials.actor.scopeUnitId, [known.id]);
+      if (!inScope.has(known.id)) {
+        throw new AgentRefusal(409, 'MACHINE_OUTSIDE_SCOPE', 'A machine with this identity is registered in a unit outside this token\'s scope');
+      }
+      return known;
+    }
+    const id = await this.deps.registrar.register(credentials.token, this.deps.requestId, {
+      orgUnitCode: unit.code,
+      hostname,
+      serialNumber,
+      uuid,
+      kind: kind as MachineKind,
+      // The operator is a hint for the asset manager, not identity: a long one is cut rather than refused.
+      operator: operator?.slice(0, IDENTITY_LIMITS.operator) ?? null,
+    });
+    this.deps.log.info({ machineId: id, orgUnit: unit.code }, 'registered a machine reported by an agent');
+    return { id, orgUnitId: unit.id };
+  }
+
+  private async store(
+    actor: Actor,
+    inventory: AgentInventory,
+    content: InventoryContent,
+    at: { unitId: string; machineId: string; tag: string; receivedAt: Date; collectedAt: Date | null },
+  ): Promise<IngestResult> {
+    // Agents' clocks drift: a collection time in the future would make every later report look stale.
+    const collectedAt = at.collectedAt !== null && at.collectedAt < at.receivedAt ? at.collectedAt : at.receivedAt;
+    return this.deps.em.transactional(async (tx) => {
+      const repository = new IngestRepository(tx);
+      await repository.lockMachine(at.machineId);
+      const state = await repository.machineState(at.machineId);
+      let outcome: InventoryOutcome;
+      let counts = { upserted: 0, removed: 0 };
+      let newTitles = 0;
+      if (state !== null && state.lastCollectedAt !== null && collectedAt < state.lastCollectedAt) {
+        outcome = InventoryOutcome.STALE;
+      } else if (state !== null && state.checksum === content.checksum) {
+        outcome = InventoryOutcome.UNCHANGED;
+        await repository.touchMachine(at.machineId, at.receivedAt, collectedAt);
+      } else {
+        outcome = InventoryOutcome.APPLIED;
+        const replace = {
+          software: !inventory.partial || inventory.software.length > 0,
+          operatingSystem: !inventory.partial || inventory.operatingSystem !== null,
+        };
+        newTitles = await new TitleRecognizer(new NormalizationRepository(tx)).storeNewTitles(content.titles);
+        counts = await repository.replaceInstallations(at.machineId, content.installations, collectedAt, replace);
+        await repository.saveMachineState({
+          machineId: at.machineId,
+          source: inventory.source,
+          deviceId: inventory.deviceId,
+          seenAt: at.receivedAt,
+          collectedAt,
+          checksum: content.checksum,
+          operatingSystem: content.operatingSystem,
+          antivirus: [...content.antivirus],
+          licenseKeys: [...content.licenseKeys],
+          replaceSoftware: replace.software,
+          replaceOperatingSystem: replace.operatingSystem,
+        });
+      }
+      const reportId = await repository.insertReport({
+        machineId: at.machineId,
+        orgUnitId: at.unitId,
+        source: inventory.source,
+        deviceId: inventory.deviceId,
+        tag: at.tag,
+        receivedAt: at.receivedAt,
+        collectedAt: at.collectedAt,
+        partial: inventory.partial,
+        checksum: content.checksum,
+        softwareCount: inventory.software.length,
+        outcome,
+        reason: null,
+        actorId: actor.id,
+        requestId: this.deps.requestId,
+      });
+      return { outcome, machineId: at.machineId, reportId, installations: counts.upserted, removed: counts.removed, newTitles };
+    });
+  }
+}
+
+function identityTooLong(inventory: AgentInventory, tag: string | null): AgentRefusal | null {
+  const fields: Array<[string, string | null, number]> = [
+    ['TAG', tag, IDENTITY_LIMITS.tag],
+    ['DEVICEID', inventory.deviceId, IDENTITY_LIMITS.deviceId],
+    ['HARDWARE/UUID', inventory.machine.uuid, IDENTITY_LIMITS.uuid],
+    ['BIOS/SSN', inventory.machine.serialNumber, IDENTITY_LIMITS.serialNumber],
+    ['HARDWARE/NAME', inventory.machine.hostname, IDENTITY_LIMITS.hostname],
+  ];
+  for (const [name, value, max] of fields) {
+    if (value !== null && value.length > max) {
+      return new AgentRefusal(422, 'FIELD_TOO_LONG', `${name} is ${value.length} characters long; at most ${max} are accepted`);
+    }
+  }
+  return null;
+}
+
+/** Echo a client-supplied code only when it is short and plain. */
+function printable(value: string): string {
+  return /^[\w.:-]{1,64}$/.test(value) ? value : '(unprintable)';
+}

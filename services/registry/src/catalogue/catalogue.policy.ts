@@ -1,0 +1,13 @@
+import { can, Permission, type Actor } from '@genuine/kit';
+
+export type CatalogueAction = 'read' | 'manage';
+
+/** The catalogue is shared by every unit: anyone who may read sees all of it; asset managers and admins change it. */
+export function canOnCatalogue(actor: Actor, action: CatalogueAction): boolean {
+  switch (action) {
+    case 'read':
+      return can(actor, Permission.READ);
+    case 'manage':
+      return can(actor, Permission.MANAGE_CATALOGUE);
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The registry subgraph alone, as a container or a Kubernetes pod runs it (`npm start` runs all three parts in one
+ * process instead, through scripts/stack.ts). Migrations are a separate step (`migrate`); this refuses to serve a
+ * database that has pending ones.
+ */
+import { ConfigError, createAuthenticator, createLogger, loadConfig, runMain, startSubgraphService, stopOnSignals } from '@genuine/kit';
+import { registryService } from './server';
+
+runMain('registry', async () => {
+  // eslint-disable-next-line no-restricted-properties -- the composition root hands the environment to loadConfig, once (STYLE 9)
+  const config = loadConfig(process.env);
+  const { databaseUrl } = config;
+  if (!databaseUrl) throw new ConfigError(['DATABASE_URL: required to run the registry on its own (a PostgreSQL URL)']);
+  const log = createLogger({ level: config.logLevel, name: 'registry' });
+  const auth = createAuthenticator({ databaseUrl, adminToken: config.adminToken, jwt: config.jwt });
+  const service = await startSubgraphService(
+    registryService({ databaseUrl, readUrl: config.databaseReadUrl, poolMax: config.databasePoolMax, log, licenseKeySecret: config.licenseKeySecret }),
+    { production: config.production, authenticator: auth.authenticator, log, port: config.ports.registry, host: config.host },
+  );
+  const stop = async () => {
+    await service.stop();
+    await auth.close();
+  };
+  const pending = await service.orm.getMigrator().getPendingMigrations();
+  if (pending.length > 0) {
+    await stop();
+    throw new Error(`The database has ${pending.length} pending registry migration(s); run the migrate step first`);
+  }
+  stopOnSignals(stop, log);
+});
