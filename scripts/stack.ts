@@ -17,7 +17,7 @@ import { auditService } from '@genuine/audit';
 import { loadSupergraph, startGateway } from '@genuine/gateway';
 import { registryService } from '@genuine/registry';
 import { loadDefaultCatalogue } from './catalogue';
-import { loadDemo } from './demo';
+import { deferBackground, loadDemo } from './demo';
 import { ensureDemoTokens, type DemoToken } from './demo/tokens';
 import { migrateAll, pendingMigrations } from './migrations';
 
@@ -92,7 +92,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       port: ports.registry,
     });
     stoppers.push(() => registry.stop());
-    const audit = await startSubgraphService(auditService({ ...db, log: log.child({ component: 'audit' }), agents: { authenticator, registryUrl: registry.url } }), {
+    const auditSpec = auditService({ ...db, log: log.child({ component: 'audit' }), agents: { authenticator, registryUrl: registry.url }, backgroundWorkers: config.backgroundWorkers });
+    // The demo ends with a full recompute: the engine's worker starts after it, rather than chasing every insert.
+    const demoFirst = config.demo ? deferBackground(auditSpec) : undefined;
+    const audit = await startSubgraphService(auditSpec, {
       ...runtime,
       log: log.child({ component: 'audit' }),
       port: ports.audit,
@@ -120,7 +123,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await loadDefaultCatalogue(registry.orm, audit.orm, log);
     let demoTokens: DemoToken[] = [];
     if (config.demo) {
-      await loadDemo(registry.orm, log);
+      await loadDemo(registry.orm, audit.orm, log);
+      demoFirst?.start();
       demoTokens = await ensureDemoTokens(registry.orm, config.dataDir, log);
     }
 

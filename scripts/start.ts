@@ -9,15 +9,18 @@ runMain('Genuine', async () => {
   const config = loadConfig(process.env);
   const log = createLogger({ level: config.logLevel, name: 'genuine' });
   const stack = await startStack({ config, log });
+  // An operator's GENUINE_ADMIN_TOKEN is never echoed (stdout ends up in log collectors); only the development
+  // token this process made under GENUINE_DATA_DIR is shown, so a newcomer can call the API.
+  const shownAdminToken = config.adminToken ? '$GENUINE_ADMIN_TOKEN' : stack.adminToken;
   const example = (token: string) =>
-    `  try: curl -s ${stack.graphqlUrl} -H 'authorization: Bearer ${token}' -H 'content-type: application/json' -d '{"query":"{ orgUnit(code: \\"nanxun\\") { name children { code name } } }"}'`;
+    `  try: curl -s ${stack.graphqlUrl} -H "authorization: Bearer ${token}" -H 'content-type: application/json' -d '{"query":"{ orgUnit(code: \\"nanxun\\") { name children { code name } } }"}'`;
   const lines = [
     '',
     `Genuine is running: ${stack.graphqlUrl}`,
     `  database: ${stack.embedded ? `embedded PostgreSQL under ${config.dataDir}` : 'PostgreSQL at DATABASE_URL'}`,
-    stack.adminToken ? `  admin token: ${stack.adminToken}` : '  no admin token (set GENUINE_ADMIN_TOKEN)',
+    shownAdminToken ? `  admin token: ${shownAdminToken}` : '  no admin token (set GENUINE_ADMIN_TOKEN)',
     ...(stack.demoTokens.length ? ['  demo tokens (role, scope):', ...stack.demoTokens.map((t) => `    ${t.role.padEnd(13)} ${t.unit.padEnd(17)} ${t.token}`)] : []),
-    stack.adminToken ? example(stack.adminToken) : '',
+    shownAdminToken ? example(shownAdminToken) : '',
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

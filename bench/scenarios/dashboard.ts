@@ -2,10 +2,23 @@ import autocannon from 'autocannon';
 import { Pool } from 'pg';
 import type { Dataset } from '../dataset/model';
 import { startChild, type BenchChild } from '../support/child';
+import { statementCounterNodeOptions, type StatementStats } from '../support/stats-client';
 import { failed, median, measured, type Figure } from '../support/report';
 import { DASHBOARD_SIZES, DASHBOARD_SQL, countAnswer, genuineDashboardQuery, postgraphileDashboardQuery, type PageSizes } from './dashboard-query';
 
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+
+/**
+ * V8 flags the services run with (`npm start`, and NODE_OPTIONS in deployment): a 64 MB young generation, since a
+ * dashboard answer's thousands of short-lived objects otherwise cost a third of the CPU in scavenges.
+ */
+export const SERVICE_NODE_FLAGS = '--max-semi-space-size=64';
+
+/**
+ * `split` (default): gateway, registry and audit as three processes, as deployed (infra/: one container each), so
+ * the gateway and the registry use both cores. `one`: the `npm start` process holding all three.
+ */
+export type StackLayout = 'split' | 'one';
 
 export interface DashboardOptions {
   databaseUrl: string;
@@ -13,6 +26,7 @@ export interface DashboardOptions {
   runs: number;
   durationSeconds: number;
   connections: number;
+  layout?: StackLayout;
   log: (line: string) => void;
 }
 
@@ -34,7 +48,7 @@ async function post(url: string, body: string, headers: Record<string, string>):
 }
 
 /** Statements one request takes, after a warm-up request so the pools hold their connections. */
-async function statementsPerRequest(child: BenchChild, c: Contender): Promise<{ statements: number; texts: string[]; answer: ReturnType<typeof countAnswer> }> {
+async function statementsPerRequest(child: Pick<BenchChild, 'stats'>, c: Contender): Promise<{ statements: number; texts: string[]; answer: ReturnType<typeof countAnswer> }> {
   await post(c.url, c.body, c.headers);
   await child.stats({ reset: true });
   const answer = countAnswer(await post(c.url, c.body, c.headers));
@@ -86,27 +100,11 @@ export async function dashboardScenario(o: DashboardOptions): Promise<Figure[]> 
   const figures: Figure[] = [];
   try {
     const [stack, postgraphile, apollo] = await Promise.all([
-      startChild(
-        'genuine',
-        'scripts/start.ts',
-        {
-          NODE_ENV: 'production',
-          LOG_LEVEL: 'warn',
-          DATABASE_URL: o.databaseUrl,
-          DATABASE_POOL_MAX: '10',
-          GENUINE_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
-          GENUINE_DEMO: '0',
-          GENUINE_RATE_LIMIT: '0',
-          PORT: '0',
-          REGISTRY_PORT: '0',
-          AUDIT_PORT: '0',
-        },
-        /Genuine is running: (\S+)/,
-      ),
+      startStack(o.databaseUrl, o.layout ?? (process.env.BENCH_STACK_LAYOUT === 'one' ? 'one' : 'split')),
       startChild('postgraphile', 'bench/baselines/postgraphile.ts', { DATABASE_URL: o.databaseUrl, DATABASE_POOL_MAX: '10' }, /baseline listening: (\S+)/),
       startChild('apollo-constant', 'bench/baselines/apollo-constant.ts', {}, /baseline listening: (\S+)/),
     ]).then((started) => {
-      children.push(...started);
+      children.push(...started[0].processes, started[1], started[2]);
       return started;
     });
     const auth = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` };
@@ -188,12 +186,12 @@ export async function dashboardScenario(o: DashboardOptions): Promise<Figure[]> 
     );
 
     // (d) peak RSS of each process of the scenario, the bench driver (autocannon) included.
-    for (const child of [stack, postgraphile, apollo]) {
+    for (const child of [...stack.processes, postgraphile, apollo]) {
       const stats = await child.stats();
       figures.push(
         measured({
           scenario: 'memory',
-          figure: `peak RSS, ${child.name === 'genuine' ? 'Genuine (gateway + registry + audit, one process)' : child.name}, dashboard scenario`,
+          figure: `peak RSS, ${PROCESS_LABELS[child.name] ?? child.name}, dashboard scenario`,
           unit: 'MB',
           ours: stats.maxRssBytes / 1048576,
           baselineName: null,
@@ -206,4 +204,68 @@ export async function dashboardScenario(o: DashboardOptions): Promise<Figure[]> 
   } finally {
     await Promise.all(children.map((c) => c.stop()));
   }
+}
+
+const PROCESS_LABELS: Record<string, string> = {
+  genuine: 'Genuine (gateway + registry + audit, one process)',
+  gateway: 'Genuine gateway',
+  registry: 'Genuine registry',
+  audit: 'Genuine audit',
+};
+
+/** Our stack as one contender: its URL, its processes, and their statement counts summed. */
+interface Stack {
+  readonly url: string;
+  readonly processes: BenchChild[];
+  stats(options?: { reset?: boolean }): Promise<StatementStats>;
+}
+
+/** Our services in production mode (rate limit off) on ephemeral ports, in the given layout. */
+async function startStack(databaseUrl: string, layout: StackLayout): Promise<Stack> {
+  const env = {
+    NODE_OPTIONS: `${statementCounterNodeOptions()} ${SERVICE_NODE_FLAGS}`,
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_MAX: '10',
+    GENUINE_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+    GENUINE_RATE_LIMIT: '0',
+  };
+  let processes: BenchChild[];
+  if (layout === 'one') {
+    const env1 = { ...env, LOG_LEVEL: 'warn', GENUINE_DEMO: '0', PORT: '0', REGISTRY_PORT: '0', AUDIT_PORT: '0' };
+    processes = [await startChild('genuine', 'scripts/start.ts', env1, /Genuine is running: (\S+)/)];
+  } else {
+    // Each part prints its URL at info level; nothing is logged per request at that level.
+    const listening = (what: string) => new RegExp(`"url":"([^"]+)"[^\n]*"msg":"${what} listening"`);
+    const parts = { ...env, LOG_LEVEL: 'info' };
+    const registry = await startChild('registry', 'services/registry/src/main.ts', { ...parts, REGISTRY_PORT: '0' }, listening('registry subgraph'));
+    const audit = await startChild('audit', 'services/audit/src/main.ts', { ...parts, AUDIT_PORT: '0', REGISTRY_URL: registry.url }, listening('audit subgraph')).catch(
+      async (err: unknown) => {
+        await registry.stop();
+        throw err;
+      },
+    );
+    const gateway = await startChild('gateway', 'services/gateway/src/main.ts', { ...parts, PORT: '0', REGISTRY_URL: registry.url, AUDIT_URL: audit.url }, listening('gateway')).catch(
+      async (err: unknown) => {
+        await Promise.all([registry.stop(), audit.stop()]);
+        throw err;
+      },
+    );
+    processes = [gateway, registry, audit];
+  }
+  return {
+    url: processes[0].url,
+    processes,
+    async stats(options) {
+      const all = await Promise.all(processes.map((p) => p.stats(options)));
+      return {
+        ...all[0],
+        statements: all.reduce((n, s) => n + s.statements, 0),
+        setup: all.reduce((n, s) => n + s.setup, 0),
+        connects: all.reduce((n, s) => n + s.connects, 0),
+        texts: all.flatMap((s) => s.texts),
+        maxRssBytes: Math.max(...all.map((s) => s.maxRssBytes)),
+      };
+    },
+  };
 }

@@ -1,4 +1,7 @@
-import { buildFederatedSchema, PageInfo } from '@genuine/kit';
+import { buildFederatedSchema, Money, PageInfo } from '@genuine/kit';
+import { CampaignResolver, CampaignRoundResolver, SpotCheckResolver } from './campaign/campaign.resolver';
+import { MachineComplianceResolver, OrgUnitComplianceResolver, resolveOrgUnitReference } from './compliance/compliance.resolver';
+import { OrgUnitStub } from './compliance/compliance.type';
 import { EditionStub } from './edition/edition.type';
 import { AuditMachineResolver, StaleMachineResolver, resolveMachineReference } from './machine/machine.resolver';
 import { MachineStub } from './machine/machine.type';
@@ -8,10 +11,13 @@ import { NormalizationResolver, RecognitionResolver } from './normalization/norm
 export function buildAuditSchema() {
   return buildFederatedSchema(
     {
-      resolvers: [AuditMachineResolver, StaleMachineResolver, NormalizationResolver, RecognitionResolver],
-      orphanedTypes: [MachineStub, EditionStub, PageInfo],
+      resolvers: [AuditMachineResolver, StaleMachineResolver, NormalizationResolver, RecognitionResolver, OrgUnitComplianceResolver, MachineComplianceResolver, CampaignResolver, SpotCheckResolver, CampaignRoundResolver],
+      orphanedTypes: [MachineStub, EditionStub, OrgUnitStub, Money, PageInfo],
       validate: true,
     },
-    { Machine: { __resolveReference: resolveMachineReference } },
+    {
+      Machine: { __resolveReference: resolveMachineReference },
+      OrgUnit: { __resolveReference: resolveOrgUnitReference },
+    },
   );
 }

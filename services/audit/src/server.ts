@@ -1,4 +1,5 @@
 import { createLogger, type Authenticator, type Logger, type SubgraphServiceSpec } from '@genuine/kit';
+import { startComplianceWorker } from './compliance/compliance.worker';
 import { createAuditContext, type AuditContext } from './context';
 import { mountAgentEndpoint } from './ingest/agent.route';
 import { HttpMachineRegistrar } from './ingest/machine-registrar';
@@ -15,16 +16,22 @@ export interface AuditServiceOptions {
    * GraphQL API is, to register the machines agents report. Without it the endpoint is not mounted.
    */
   agents?: { authenticator: Authenticator; registryUrl: string };
+  /** Run the compliance engine's worker in this process (default true); any number of replicas may. */
+  backgroundWorkers?: boolean;
 }
 
 /** The audit subgraph as the runtime starts it. */
 export function auditService(options: AuditServiceOptions): SubgraphServiceSpec<AuditContext> {
-  const { agents, ...db } = options;
+  const { agents, backgroundWorkers = true, ...db } = options;
   return {
     name: 'audit',
     orm: auditOrmConfig(db),
     buildSchema: buildAuditSchema,
     createContext: createAuditContext,
+    // Every replica starts the engine's worker; an advisory lock lets one of them run a batch at a time.
+    background: backgroundWorkers
+      ? (orm) => startComplianceWorker(orm, (options.log ?? createLogger({ level: 'info', name: 'audit' })).child({ component: 'compliance' }))
+      : undefined,
     routes: (app, orm) => {
       if (!agents) {
         options.log?.warn('no agent options: POST /ocsinventory is not served');

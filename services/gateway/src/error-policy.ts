@@ -19,6 +19,7 @@ export function sanitizeError(error: GraphQLError): GraphQLError {
   else if (!code && !error.path && (!error.originalError || isClientStatus(error.extensions?.http))) finalCode = ErrorCode.BAD_USER_INPUT;
   else finalCode = ErrorCode.INTERNAL_SERVER_ERROR;
   if (finalCode === ErrorCode.INTERNAL_SERVER_ERROR) message = 'Internal server error';
+  else message = withoutVariableValue(message);
   const extensions: Record<string, unknown> = { code: finalCode };
   for (const [key, value] of Object.entries(error.extensions ?? {})) {
     if (visibleExtensions.has(key) && key !== 'code') extensions[key] = value;
@@ -27,6 +28,20 @@ export function sanitizeError(error: GraphQLError): GraphQLError {
   const http = error.extensions?.http;
   if (http && typeof http === 'object') extensions.http = http;
   return new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions });
+}
+
+/**
+ * graphql-js quotes a rejected variable's whole value in its message (`Variable "$i" got invalid value { keys:
+ * ["…"] }; …`), and scalars the rejected part of it: a license key or token the client sent would come back in an
+ * error that dashboards and proxies log. Keep the variable, the path and the reason; drop the values.
+ */
+export function withoutVariableValue(message: string): string {
+  const head = /^Variable "\$[_A-Za-z][_0-9A-Za-z]*" got invalid value/.exec(message);
+  if (!head) return message;
+  const cut = message.lastIndexOf('; ');
+  const at = cut < 0 ? null : / at "([\w.[\]]*)"$/.exec(message.slice(0, cut));
+  const reason = cut < 0 ? '' : message.slice(cut + 2).replace(/(value)(:| of)?\s[\s\S]*$/, '$1.');
+  return `${head[0]}${at ? ` at "${at[1]}"` : ''}${reason ? `; ${reason}` : '.'}`;
 }
 
 function isClientStatus(http: unknown): boolean {

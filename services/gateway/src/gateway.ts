@@ -62,6 +62,9 @@ export async function startGateway(options: GatewayOptions, port: number, host: 
       }),
     },
     plugins: () => [...limitPlugins({ blockFieldSuggestions: options.production }), useClosedErrorCodes()],
+    // In-flight deduplication never applies here (every subgraph request carries its own request id) yet costs a
+    // structuredClone of every subgraph answer: a tenth of the gateway's time on a 1,000-object dashboard.
+    transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } },
   });
   const rateLimiter = new RateLimiter(options.rateLimitPerMinute);
   const auditBase = new URL(options.subgraphUrls.audit);

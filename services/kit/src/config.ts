@@ -28,6 +28,7 @@ const schema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   GENUINE_DATA_DIR: z.string().min(1).default('./.genuine'),
   GENUINE_DEMO: flag(true),
+  GENUINE_BACKGROUND_WORKERS: flag(true),
   GENUINE_ADMIN_TOKEN: optionalSecret(16),
   GENUINE_INTERNAL_SECRET: optionalSecret(32),
   GENUINE_LICENSE_KEY_SECRET: optionalSecret(32),
@@ -53,6 +54,8 @@ export type Config = Readonly<{
   databasePoolMax: number;
   dataDir: string;
   demo: boolean;
+  /** Whether this process runs background work (the compliance engine's worker). */
+  backgroundWorkers: boolean;
   adminToken: string | undefined;
   internalSecret: string | undefined;
   licenseKeySecret: string | undefined;
@@ -73,6 +76,7 @@ const hints: Record<string, string> = {
   DATABASE_READ_URL: 'a PostgreSQL URL of a read replica, or unset',
   DATABASE_POOL_MAX: 'connections per service pool, 1 to 200',
   GENUINE_DEMO: '1 to load the demo data on first start, 0 to skip it',
+  GENUINE_BACKGROUND_WORKERS: '1 to run background work in this process (default), 0 for a serving-only replica',
   GENUINE_ADMIN_TOKEN: 'at least 16 characters; prefer 32 random bytes, e.g. `openssl rand -hex 32`',
   GENUINE_INTERNAL_SECRET: 'at least 32 characters shared by the gateway and the subgraphs',
   GENUINE_LICENSE_KEY_SECRET: '32 random bytes as 64 hex characters or base64 (`openssl rand -hex 32`)',
@@ -116,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databasePoolMax: e.DATABASE_POOL_MAX,
     dataDir: e.GENUINE_DATA_DIR,
     demo: e.GENUINE_DEMO,
+    backgroundWorkers: e.GENUINE_BACKGROUND_WORKERS,
     adminToken: e.GENUINE_ADMIN_TOKEN,
     internalSecret: e.GENUINE_INTERNAL_SECRET,
     licenseKeySecret: e.GENUINE_LICENSE_KEY_SECRET,

@@ -52,11 +52,13 @@ function safeErrorSerializer(err: unknown): Record<string, unknown> {
   return out;
 }
 
-/** Driver messages often embed the failing statement ("insert into ... - duplicate key"); keep only the reason. */
+/**
+ * Driver messages often embed the failing statement ("insert into ... - duplicate key"); keep only the reason.
+ * PostgreSQL also quotes the offending input (`invalid input syntax for type uuid: "…"`), which may be anything a
+ * client sent, a key or a token included; it is cut too.
+ */
 export function scrubSql(message: string): string {
   const dash = message.lastIndexOf(' - ');
-  if (/^\s*(select|insert|update|delete|with|create|alter|drop)\b/i.test(message) && dash > 0) {
-    return message.slice(dash + 3);
-  }
-  return message;
+  const reason = /^\s*(select|insert|update|delete|with|create|alter|drop)\b/i.test(message) && dash > 0 ? message.slice(dash + 3) : message;
+  return reason.replace(/(invalid input (?:syntax|value) for [^:"]*:\s*)"[\s\S]*"/g, '$1"[redacted]"');
 }

@@ -125,6 +125,8 @@ export interface SubgraphServiceSpec<TContext extends object> {
   buildSchema: () => Promise<{ schema: GraphQLSchema }>;
   createContext: (args: { em: import('@mikro-orm/postgresql').EntityManager; actor: Actor; requestId: string; log: Logger }) => TContext;
   routes?: (app: Express, orm: import('@mikro-orm/postgresql').MikroORM) => void;
+  /** Background work started once serving (e.g. a change-log consumer); stopped before the pool closes. */
+  background?: (orm: import('@mikro-orm/postgresql').MikroORM) => { stop(): Promise<void> };
 }
 
 export interface SubgraphRuntimeOptions {
@@ -161,11 +163,13 @@ export async function startSubgraphService<TContext extends object>(
       routes: spec.routes ? (app) => spec.routes?.(app, orm) : undefined,
     });
     const running = await server.listen(runtime.port, runtime.host);
+    const background = spec.background?.(orm);
     return {
       ...running,
       orm,
       stop: async () => {
         await running.stop();
+        await background?.stop();
         await orm.close();
       },
     };

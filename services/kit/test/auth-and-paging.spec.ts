@@ -38,6 +38,7 @@ describe('sql helpers', () => {
   it('keeps the reason and drops the statement of driver messages', () => {
     expect(scrubSql('select * from x where a = 1 - relation "x" does not exist')).toBe('relation "x" does not exist');
     expect(scrubSql('connection refused')).toBe('connection refused');
+    expect(scrubSql('select 1 - invalid input syntax for type uuid: "AB12-CD34"')).toBe('invalid input syntax for type uuid: "[redacted]"');
   });
 });
 

@@ -31,7 +31,7 @@ describe('org units', () => {
         [eastOffice.code, 2],
       ].sort((a, b) => Number(a[1]) - Number(b[1]) || String(a[0]).localeCompare(String(b[0]))),
     );
-    expect(page.totalCount).toBe(3);
+    expect(await page.totalCount()).toBe(3);
     expect((await ctx.services.orgUnits.childrenOf(systemActor, root)).map((u) => u.code)).toEqual([east.code, west.code].sort());
     expect((await ctx.services.orgUnits.parentOf(systemActor, eastOffice))?.code).toBe(east.code);
   });

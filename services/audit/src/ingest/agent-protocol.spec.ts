@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants as zlibConstants, deflateRawSync, deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
 import {
+  agentBodyHash,
+  peekAgentBody,
   AgentProtocolError,
   buildContactReply,
   buildErrorReply,
@@ -663,5 +665,26 @@ describe('decodeAgentBody', () => {
       format: 'json',
       compression: 'none',
     });
+  });
+});
+
+describe('recognising a re-sent body before decoding it', () => {
+  const xml = Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<REQUEST><QUERY>INVENTORY</QUERY></REQUEST>', 'utf8');
+  const json = Buffer.from('{"action":"inventory","deviceid":"d"}', 'utf8');
+
+  it('tells format and compression from the first bytes alone', () => {
+    const big = Buffer.concat([xml, Buffer.alloc(200_000, 0x20)]);
+    expect(peekAgentBody(deflateSync(big), 'application/x-compress')).toEqual({ format: 'xml', compression: 'zlib' });
+    expect(peekAgentBody(gzipSync(json), 'application/x-compress-gzip')).toEqual({ format: 'json', compression: 'gzip' });
+    expect(peekAgentBody(deflateRawSync(json), 'application/x-compress-deflate')).toEqual({ format: 'json', compression: 'deflate' });
+    expect(peekAgentBody(xml, 'application/xml')).toEqual({ format: 'xml', compression: 'none' });
+    expect(peekAgentBody(Buffer.from('junk'), undefined)).toBeNull();
+  });
+
+  it('hashes the declared media type with the bytes', () => {
+    const body = deflateSync(xml);
+    expect(agentBodyHash(body, 'application/x-compress')).toBe(agentBodyHash(body, 'Application/X-Compress; charset=binary'));
+    expect(agentBodyHash(body, 'application/x-compress')).not.toBe(agentBodyHash(body, 'application/x-compress-deflate'));
+    expect(agentBodyHash(body, 'application/x-compress')).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -7,6 +7,7 @@
  * messages into the reply bytes each agent expects. What the real agents send is recorded in
  * test/fixtures/agents/README.md.
  */
+import { createHash } from 'node:crypto';
 import { constants as zlibConstants, deflateSync, gunzipSync, gzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import type { ZlibOptions } from 'node:zlib';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -223,6 +224,49 @@ export function decodeAgentBody(
     );
   }
   return { format, text: decodeText(raw), compression };
+}
+
+/**
+ * Identifies a request body as sent: sha256 (hex) of its declared media type and its bytes, compressed or not —
+ * the same bytes under another type may decode differently. Costs microseconds: no inflating, no parsing.
+ */
+export function agentBodyHash(body: Buffer, contentType: string | undefined): string {
+  return createHash('sha256').update(mediaType(contentType) ?? '').update('\n').update(body).digest('hex');
+}
+
+/**
+ * The format and compression of a body already known to decode (a byte-identical re-send of an accepted one),
+ * from its first bytes only: what its reply needs. Null when they do not tell.
+ */
+export function peekAgentBody(body: Buffer, contentType: string | undefined): Pick<DecodedAgentBody, 'format' | 'compression'> | null {
+  const declared = mediaType(contentType);
+  const compression: AgentBodyCompression = isZlibHeader(body)
+    ? 'zlib'
+    : isGzipHeader(body)
+      ? 'gzip'
+      : declared !== null && DEFLATE_TYPES.has(declared)
+        ? 'deflate'
+        : 'none';
+  let head: Buffer;
+  try {
+    // 512 bytes hold the stream header, a dynamic Huffman table and the first literals; deflate inflates at most
+    // ~1032:1, so the output stays under 1 MiB.
+    const head0 = body.subarray(0, 512);
+    const partial: ZlibOptions = { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 1024 * 1024 };
+    head =
+      compression === 'none'
+        ? head0
+        : compression === 'zlib'
+          ? inflateSync(head0, partial)
+          : compression === 'gzip'
+            ? gunzipSync(head0, partial)
+            : inflateRawSync(head0, partial);
+  } catch {
+    return null;
+  }
+  const first = firstSignificantByte(head);
+  const format: AgentBodyFormat | null = first === 0x3c ? 'xml' : first === 0x7b ? 'json' : null;
+  return format === null ? null : { format, compression };
 }
 
 function mediaType(contentType: string | undefined): string | null {

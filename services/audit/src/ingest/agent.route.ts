@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { parseBasicPassword, type Authenticator, type Logger } from '@genuine/kit';
 import {
   AgentProtocolError,
+  agentBodyHash,
   buildContactReply,
   buildGlpiOkReply,
   buildInventoryReply,
@@ -10,6 +11,7 @@ import {
   decodeAgentBody,
   encodeGlpiReply,
   parseAgentMessage,
+  peekAgentBody,
   type AgentReply,
   type DecodedAgentBody,
   type ParseLimits,
@@ -59,6 +61,17 @@ class BodyTooLarge extends Error {}
  */
 export function mountAgentEndpoint(app: Express, deps: AgentEndpointDeps): void {
   const limits = deps.limits ?? DEFAULT_AGENT_LIMITS;
+  // The acknowledgement is constant per compression: compressed once, not once per inventory.
+  const acknowledgements = new Map<string, AgentReply>();
+  const acknowledge = (request: Pick<DecodedAgentBody, 'format' | 'compression'>): AgentReply => {
+    const key = `${request.format}:${request.compression}`;
+    let reply = acknowledgements.get(key);
+    if (!reply) {
+      reply = request.format === 'json' ? encodeGlpiReply(buildGlpiOkReply(), request.compression) : buildInventoryReply({ compression: request.compression });
+      acknowledgements.set(key, reply);
+    }
+    return reply;
+  };
 
   app.post(AGENT_PATH, async (req: Request, res: Response) => {
     const requestId = String(res.locals.requestId);
@@ -75,12 +88,25 @@ export function mountAgentEndpoint(app: Express, deps: AgentEndpointDeps): void 
     }
     const credentials: AgentCredentials = { actor, token };
 
-    let decoded: DecodedAgentBody | null = null;
+    let decoded: Pick<DecodedAgentBody, 'format' | 'compression'> | null = null;
     try {
       const body = await readBody(req, limits.maxBodyBytes);
-      decoded = decodeAgentBody(body, req.headers['content-type'], { maxInflatedBytes: limits.maxInflatedBytes });
-      const message = parseAgentMessage(decoded, limits.parse);
+      const contentType = req.headers['content-type'];
       const ingest = new IngestService({ em: deps.orm.em.fork(), requestId, log, registrar: deps.registrar });
+      // A byte-identical re-send of a machine's current inventory is answered before inflating or parsing it.
+      const bodyHash = agentBodyHash(body, contentType);
+      const seen = peekAgentBody(body, contentType);
+      if (seen !== null) {
+        decoded = seen;
+        const resent = await ingest.resubmit(credentials, bodyHash, receivedAt);
+        if (resent !== null) {
+          log.info({ machineId: resent.machineId, outcome: resent.outcome, reportId: resent.reportId, identicalBody: true }, 'inventory received');
+          return send(res, 200, acknowledge(seen));
+        }
+      }
+      const full = decodeAgentBody(body, contentType, { maxInflatedBytes: limits.maxInflatedBytes });
+      decoded = full;
+      const message = parseAgentMessage(full, limits.parse);
       // The GLPI agent marks every request with GLPI-Agent-ID; it expects JSON answers even to its XML PROLOG.
       const glpiAgent = req.headers['glpi-agent-id'] !== undefined;
       switch (message.kind) {
@@ -91,9 +117,9 @@ export function mountAgentEndpoint(app: Express, deps: AgentEndpointDeps): void 
           await ingest.authorize(credentials, message.tag);
           return send(res, 200, encodeGlpiReply(buildContactReply(message), decoded.compression));
         case 'INVENTORY': {
-          const result = await ingest.submit(credentials, message.inventory, receivedAt);
+          const result = await ingest.submit(credentials, message.inventory, receivedAt, bodyHash);
           log.info({ machineId: result.machineId, outcome: result.outcome, reportId: result.reportId, newTitles: result.newTitles }, 'inventory received');
-          return send(res, 200, decoded.format === 'json' ? encodeGlpiReply(buildGlpiOkReply(), decoded.compression) : buildInventoryReply({ compression: decoded.compression }));
+          return send(res, 200, acknowledge(full));
         }
       }
     } catch (err) {
@@ -156,7 +182,7 @@ async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
 }
 
 /** GLPI agents log the message of a JSON error; OCS and FusionInventory agents only the status line. */
-function errorReply(error: { code: string; message: string }, request: DecodedAgentBody | null): AgentReply {
+function errorReply(error: { code: string; message: string }, request: Pick<DecodedAgentBody, 'format' | 'compression'> | null): AgentReply {
   if (request?.format === 'json') {
     return encodeGlpiReply({ status: 'error', message: error.message, expiration: 24 }, request.compression);
   }

@@ -20,6 +20,20 @@ export interface MachineState {
   lastCollectedAt: Date | null;
 }
 
+/** The TAG's unit inside the token's scope, and the registry machine the identity names (if any). */
+export interface ResolvedIdentity {
+  unit: { id: string; code: string };
+  machine: (KnownMachine & { inScope: boolean }) | null;
+}
+
+/** What a byte-identical re-send became: its own report, UNCHANGED or STALE. */
+export interface ResentReport {
+  reportId: string;
+  machineId: string;
+  orgUnitId: string;
+  outcome: 'UNCHANGED' | 'STALE';
+}
+
 export interface ReportRow {
   machineId: string | null;
   orgUnitId: string | null;
@@ -50,6 +64,8 @@ export interface AppliedState {
   /** A partial inventory (GLPI) replaces only the sections it carries. */
   replaceSoftware: boolean;
   replaceOperatingSystem: boolean;
+  /** sha256 of the request body as sent (see `agentBodyHash`), or null when the inventory came another way. */
+  bodyHash: string | null;
 }
 
 /**
@@ -60,21 +76,37 @@ export class IngestRepository {
   constructor(private readonly em: EntityManager) {}
 
   /**
-   * The registry machine a report means (registry_public.machine): by uuid, then serial, then hostname within
-   * the unit. Three index lookups, the first hit wins.
+   * The TAG's org unit inside the scope rooted at `scopeUnitId` (anywhere when null), and the registry machine a
+   * report means (registry_public.machine): by uuid, then serial, then hostname within that unit, the first hit
+   * winning, with whether it lies inside the scope. One statement; no row when the TAG names no unit in scope.
    */
-  async findMachine(identity: MachineIdentity, orgUnitId: string): Promise<KnownMachine | null> {
-    const [row] = await this.em.execute<Array<KnownMachine & { rank: number }>>(
-      `select x.id, x."orgUnitId", x.rank from (
-         (select m.id, m.org_unit_id as "orgUnitId", 0 as rank from registry_public.machine m where m.uuid = ?::text limit 1)
-         union all
-         (select m.id, m.org_unit_id, 1 from registry_public.machine m where m.serial_number = ?::text limit 1)
-         union all
-         (select m.id, m.org_unit_id, 2 from registry_public.machine m where m.org_unit_id = ?::uuid and m.hostname = ?::text limit 1)
-       ) x order by x.rank limit 1`,
-      [identity.uuid, identity.serialNumber, orgUnitId, identity.hostname],
+  async resolveIdentity(scopeUnitId: string | null, tag: string, identity: MachineIdentity): Promise<ResolvedIdentity | null> {
+    const [row] = await this.em.execute<Array<{ unitId: string; code: string; machineId: string | null; machineUnitId: string | null; inScope: boolean }>>(
+      `with unit as (
+         select u.id, u.code from registry_public.org_unit u
+          where u.code = ?::text
+            and (?::uuid is null or exists (
+              select 1 from registry_public.org_unit_ancestry a where a.unit_id = u.id and a.ancestor_id = ?::uuid))
+       ), found as (
+         select x.id, x.org_unit_id from (
+           (select m.id, m.org_unit_id, 0 as rank from registry_public.machine m where m.uuid = ?::text limit 1)
+           union all
+           (select m.id, m.org_unit_id, 1 from registry_public.machine m where m.serial_number = ?::text limit 1)
+           union all
+           (select m.id, m.org_unit_id, 2 from registry_public.machine m join unit on m.org_unit_id = unit.id where m.hostname = ?::text limit 1)
+         ) x order by x.rank limit 1
+       )
+       select unit.id as "unitId", unit.code, f.id as "machineId", f.org_unit_id as "machineUnitId",
+              (f.id is not null and (?::uuid is null or exists (
+                select 1 from registry_public.org_unit_ancestry a where a.unit_id = f.org_unit_id and a.ancestor_id = ?::uuid))) as "inScope"
+         from unit left join found f on true`,
+      [tag, scopeUnitId, scopeUnitId, identity.uuid, identity.serialNumber, identity.hostname, scopeUnitId, scopeUnitId],
     );
-    return row ? { id: row.id, orgUnitId: row.orgUnitId } : null;
+    if (!row) return null;
+    return {
+      unit: { id: row.unitId, code: row.code },
+      machine: row.machineId === null || row.machineUnitId === null ? null : { id: row.machineId, orgUnitId: row.machineUnitId, inScope: row.inScope },
+    };
   }
 
   /** Serializes reports of one machine (two agents, or a re-send racing the original). */
@@ -82,23 +114,111 @@ export class IngestRepository {
     await this.em.execute(`select pg_advisory_xact_lock(hashtextextended('genuine:audit:machine:' || ?::text, 0))`, [machineId]);
   }
 
+  /**
+   * The machine's current state, row-locked until the transaction ends: a byte-identical re-send
+   * (`recordIdenticalResend`) updates this row without the advisory lock, so the two wait for each other here.
+   */
   async machineState(machineId: string): Promise<MachineState | null> {
     const [row] = await this.em.execute<Array<{ checksum: string; lastCollectedAt: string | null }>>(
-      `select checksum, last_collected_at as "lastCollectedAt" from audit.machine_inventory where machine_id = ?`,
+      `select checksum, last_collected_at as "lastCollectedAt" from audit.machine_inventory where machine_id = ? for update`,
       [machineId],
     );
     return row ? { checksum: row.checksum, lastCollectedAt: toDate(row.lastCollectedAt) } : null;
   }
 
-  /** An identical re-send: the machine was seen, nothing else changes. */
-  async touchMachine(machineId: string, seenAt: Date, collectedAt: Date): Promise<void> {
-    await this.em.execute(
-      `update audit.machine_inventory
+  /**
+   * An inventory with the machine's current content: its report, and the machine was seen (nothing else
+   * changes). The body, when known, becomes the one byte-identical re-sends are recognised by. One statement.
+   */
+  async recordUnchanged(report: ReportRow & { machineId: string }, seenAt: Date, collectedAt: Date, bodyHash: string | null): Promise<string> {
+    const [row] = await this.em.execute<Array<{ id: string }>>(
+      `with report as (${INSERT_REPORT} returning id)
+       update audit.machine_inventory
           set last_report_at = greatest(last_report_at, ?::timestamptz),
-              last_collected_at = greatest(last_collected_at, ?::timestamptz)
-        where machine_id = ?`,
-      [seenAt, collectedAt, machineId],
+              last_collected_at = greatest(last_collected_at, ?::timestamptz),
+              body_hash = coalesce(?::text, body_hash),
+              body_report_id = case when ?::text is null then body_report_id else (select id from report) end
+        where machine_id = ?
+       returning (select id from report) as id`,
+      [...reportValues(report), seenAt, collectedAt, bodyHash, bodyHash, report.machineId],
     );
+    return row.id;
+  }
+
+  /**
+   * A byte-identical re-send of the body a machine's current state came from, recognised by its hash before any
+   * parsing: its report copies the original's (source, device, TAG, collection time, checksum, counts) with the
+   * outcome the full path would give — STALE when collected before the machine's current inventory, else
+   * UNCHANGED with the last-seen times moved. It still holds the TAG's unit and the machine to the token's scope
+   * and to the registry as they are now. One statement; null (nothing written) when the body is unknown, the
+   * registry or scope says otherwise, or a concurrent report changed the machine's state meanwhile (the caller
+   * then takes the full path).
+   */
+  async recordIdenticalResend(
+    bodyHash: string,
+    scopeUnitId: string | null,
+    receivedAt: Date,
+    who: { actorId: string; requestId: string },
+  ): Promise<ResentReport | null> {
+    const [row] = await this.em.execute<Array<{ id: string; machineId: string; orgUnitId: string; outcome: 'UNCHANGED' | 'STALE' }>>(
+      `with hit as (
+         select mi.machine_id, mi.last_collected_at, r.id as report_id, r.org_unit_id, r.source, r.device_id, r.tag,
+                r.collected_at, r.partial, r.checksum, r.software_count
+           from audit.machine_inventory mi
+           join audit.inventory_report r on r.id = mi.body_report_id
+          where mi.body_hash = ?::text
+       ), one as (
+         select h.*, least(coalesce(h.collected_at, ?::timestamptz), ?::timestamptz) as effective
+           from hit h
+          where (select count(*) from hit) = 1
+            and exists (
+              select 1 from registry_public.org_unit u
+               where u.id = h.org_unit_id and u.code = h.tag
+                 and (?::uuid is null or exists (
+                   select 1 from registry_public.org_unit_ancestry a where a.unit_id = u.id and a.ancestor_id = ?::uuid)))
+            and exists (
+              select 1 from registry_public.machine m
+               where m.id = h.machine_id
+                 and (?::uuid is null or exists (
+                   select 1 from registry_public.org_unit_ancestry a where a.unit_id = m.org_unit_id and a.ancestor_id = ?::uuid)))
+       ), decided as (
+         select o.*, case when o.last_collected_at is not null and o.effective < o.last_collected_at then 'STALE' else 'UNCHANGED' end as outcome
+           from one o
+       ), touched as (
+         update audit.machine_inventory mi
+            set last_report_at = greatest(mi.last_report_at, ?::timestamptz),
+                last_collected_at = greatest(mi.last_collected_at, d.effective)
+           from decided d
+          where d.outcome = 'UNCHANGED' and mi.machine_id = d.machine_id
+            and mi.body_hash = ?::text and mi.body_report_id = d.report_id
+            and (mi.last_collected_at is null or d.effective >= mi.last_collected_at)
+         returning mi.machine_id
+       ), report as (
+         insert into audit.inventory_report
+           (machine_id, org_unit_id, source, device_id, tag, received_at, collected_at, partial, checksum, software_count, outcome, reason, actor_id, request_id)
+         select d.machine_id, d.org_unit_id, d.source, d.device_id, d.tag, ?::timestamptz, d.collected_at, d.partial, d.checksum, d.software_count,
+                d.outcome, null, ?, ?
+           from decided d
+          where d.outcome = 'STALE' or exists (select 1 from touched)
+         returning id, machine_id, org_unit_id, outcome
+       )
+       select id, machine_id as "machineId", org_unit_id as "orgUnitId", outcome from report`,
+      [
+        bodyHash,
+        receivedAt,
+        receivedAt,
+        scopeUnitId,
+        scopeUnitId,
+        scopeUnitId,
+        scopeUnitId,
+        receivedAt,
+        bodyHash,
+        receivedAt,
+        who.actorId.slice(0, 100),
+        who.requestId.slice(0, 128),
+      ],
+    );
+    return row ? { reportId: row.id, machineId: row.machineId, orgUnitId: row.orgUnitId, outcome: row.outcome } : null;
   }
 
   /**
@@ -144,11 +264,16 @@ export class IngestRepository {
     return { removed: Number(row.removed), upserted: Number(row.upserted) };
   }
 
-  async saveMachineState(state: AppliedState): Promise<void> {
-    await this.em.execute(
-      `insert into audit.machine_inventory as mi
-         (machine_id, source, device_id, last_report_at, last_applied_at, last_collected_at, checksum, operating_system, antivirus, license_keys)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)
+  /**
+   * An applied inventory's report, and the machine's new state (checksum, times, evidence, the body re-sends are
+   * recognised by). One statement; returns the report's id.
+   */
+  async recordApplied(report: ReportRow, state: AppliedState): Promise<string> {
+    const [row] = await this.em.execute<Array<{ id: string }>>(
+      `with report as (${INSERT_REPORT} returning id)
+       insert into audit.machine_inventory as mi
+         (machine_id, source, device_id, last_report_at, last_applied_at, last_collected_at, checksum, operating_system, antivirus, license_keys, body_hash, body_report_id)
+       select ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, case when ?::text is null then null else (select id from report) end
        on conflict (machine_id) do update set
          source = excluded.source,
          device_id = excluded.device_id,
@@ -158,8 +283,12 @@ export class IngestRepository {
          checksum = excluded.checksum,
          operating_system = case when ?::boolean then excluded.operating_system else mi.operating_system end,
          antivirus = case when ?::boolean then excluded.antivirus else mi.antivirus end,
-         license_keys = case when ?::boolean then excluded.license_keys else mi.license_keys end`,
+         license_keys = case when ?::boolean then excluded.license_keys else mi.license_keys end,
+         body_hash = excluded.body_hash,
+         body_report_id = excluded.body_report_id
+       returning (select id from report) as id`,
       [
+        ...reportValues(report),
         state.machineId,
         state.source,
         state.deviceId,
@@ -170,35 +299,41 @@ export class IngestRepository {
         state.operatingSystem,
         JSON.stringify(state.antivirus),
         JSON.stringify(state.licenseKeys),
+        state.bodyHash,
+        state.bodyHash,
         state.replaceOperatingSystem,
         state.replaceSoftware || state.antivirus.length > 0,
         state.replaceSoftware || state.licenseKeys.length > 0,
       ],
     );
+    return row.id;
   }
 
   async insertReport(report: ReportRow): Promise<string> {
-    const [row] = await this.em.execute<Array<{ id: string }>>(
-      `insert into audit.inventory_report
-         (machine_id, org_unit_id, source, device_id, tag, received_at, collected_at, partial, checksum, software_count, outcome, reason, actor_id, request_id)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-      [
-        report.machineId,
-        report.orgUnitId,
-        report.source,
-        report.deviceId.slice(0, 255),
-        report.tag?.slice(0, 255) ?? null,
-        report.receivedAt,
-        report.collectedAt,
-        report.partial,
-        report.checksum,
-        report.softwareCount,
-        report.outcome,
-        report.reason?.slice(0, 500) ?? null,
-        report.actorId.slice(0, 100),
-        report.requestId.slice(0, 128),
-      ],
-    );
+    const [row] = await this.em.execute<Array<{ id: string }>>(`${INSERT_REPORT} returning id`, reportValues(report));
     return row.id;
   }
+}
+
+const INSERT_REPORT = `insert into audit.inventory_report
+  (machine_id, org_unit_id, source, device_id, tag, received_at, collected_at, partial, checksum, software_count, outcome, reason, actor_id, request_id)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+function reportValues(report: ReportRow): unknown[] {
+  return [
+    report.machineId,
+    report.orgUnitId,
+    report.source,
+    report.deviceId.slice(0, 255),
+    report.tag?.slice(0, 255) ?? null,
+    report.receivedAt,
+    report.collectedAt,
+    report.partial,
+    report.checksum,
+    report.softwareCount,
+    report.outcome,
+    report.reason?.slice(0, 500) ?? null,
+    report.actorId.slice(0, 100),
+    report.requestId.slice(0, 128),
+  ];
 }

@@ -3,10 +3,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { InventoryOutcome } from '../inventory/inventory.entity';
 import { NormalizationRepository } from '../normalization/normalization.repository';
 import { TitleRecognizer } from '../normalization/normalization.service';
-import { ScopeRepository } from '../scope/scope.repository';
 import type { AgentInventory } from './agent-protocol';
 import { AgentRefusal } from './agent-refusal';
-import { IngestRepository, type KnownMachine } from './ingest.repository';
+import { IngestRepository, type KnownMachine, type ResolvedIdentity } from './ingest.repository';
 import { inventoryContent, type InventoryContent } from './inventory-content';
 import type { MachineRegistrar } from './machine-registrar';
 
@@ -52,7 +51,28 @@ export class IngestService {
     if (tag !== null) await this.unitOf(credentials.actor, tag);
   }
 
-  async submit(credentials: AgentCredentials, inventory: AgentInventory, receivedAt: Date): Promise<IngestResult> {
+  /**
+   * The fast path for a byte-identical re-send of the body a machine's current state came from (an agent
+   * retrying, or posting its cached inventory again), tried before the body is parsed: `bodyHash` is
+   * `agentBodyHash` of the request. The token must be allowed to send inventories, and the original's TAG unit
+   * and machine must still lie in its scope; the report is UNCHANGED (last seen moves) or STALE, exactly as the full
+   * path would decide. Null when the body is not recognised: take the full path.
+   */
+  async resubmit(credentials: AgentCredentials, bodyHash: string, receivedAt: Date): Promise<IngestResult | null> {
+    const { actor } = credentials;
+    // A token that may not send inventories is refused by the full path, after the body is read as before.
+    if (!can(actor, Permission.SUBMIT_INVENTORY)) return null;
+    const resent = await new IngestRepository(this.deps.em).recordIdenticalResend(bodyHash, actor.scopeUnitId, receivedAt, {
+      actorId: actor.id,
+      requestId: this.deps.requestId,
+    });
+    if (resent === null) return null;
+    const outcome = resent.outcome === 'STALE' ? InventoryOutcome.STALE : InventoryOutcome.UNCHANGED;
+    return { outcome, machineId: resent.machineId, reportId: resent.reportId, installations: 0, removed: 0, newTitles: 0 };
+  }
+
+  /** `bodyHash`: `agentBodyHash` of the request the inventory came in, so that a byte-identical re-send can skip parsing. */
+  async submit(credentials: AgentCredentials, inventory: AgentInventory, receivedAt: Date, bodyHash: string | null = null): Promise<IngestResult> {
     const { actor } = credentials;
     this.requireSubmit(actor);
     const tag = inventory.tag ?? actor.scopeUnitCode;
@@ -82,20 +102,21 @@ export class IngestService {
     if (tag === null) {
       return refused(new AgentRefusal(422, 'MISSING_TAG', 'The inventory names no org unit: set the agent\'s TAG (--tag) to the unit\'s code'));
     }
-    let unit: { id: string; code: string };
+    let resolved: ResolvedIdentity;
     try {
-      unit = await this.unitOf(actor, tag);
+      resolved = await this.resolve(actor, tag, inventory);
     } catch (err) {
       return err instanceof AgentRefusal ? refused(err) : Promise.reject(err);
     }
+    const { unit } = resolved;
     let machine: KnownMachine;
     try {
-      machine = await this.machineFor(credentials, inventory, unit);
+      machine = await this.machineFor(credentials, inventory, resolved);
     } catch (err) {
       return err instanceof AgentRefusal ? refused(err, { unitId: unit.id }) : Promise.reject(err);
     }
     const content = inventoryContent(inventory);
-    return this.store(actor, inventory, content, { unitId: unit.id, machineId: machine.id, tag, receivedAt, collectedAt });
+    return this.store(actor, inventory, content, { unitId: unit.id, machineId: machine.id, tag, receivedAt, collectedAt, bodyHash });
   }
 
   private requireSubmit(actor: Actor): void {
@@ -105,29 +126,33 @@ export class IngestService {
   }
 
   private async unitOf(actor: Actor, tag: string): Promise<{ id: string; code: string }> {
+    return (await this.resolve(actor, tag, null)).unit;
+  }
+
+  /** The TAG's unit in the token's scope and, when an identity is given, the registry machine it names: one query. */
+  private async resolve(actor: Actor, tag: string, inventory: AgentInventory | null): Promise<ResolvedIdentity> {
     if (tag.length > IDENTITY_LIMITS.tag) {
       throw new AgentRefusal(422, 'FIELD_TOO_LONG', `TAG is ${tag.length} characters long; org unit codes have at most ${IDENTITY_LIMITS.tag}`);
     }
-    const unit = await new ScopeRepository(this.deps.em).unitByCode(actor.scopeUnitId, tag);
-    if (!unit) {
+    const identity = inventory?.machine ?? { uuid: null, serialNumber: null, hostname: null };
+    const resolved = await new IngestRepository(this.deps.em).resolveIdentity(actor.scopeUnitId, tag, identity);
+    if (!resolved) {
       throw new AgentRefusal(422, 'UNKNOWN_ORG_UNIT', `TAG ${printable(tag)} names no org unit inside this token's scope`);
     }
-    return unit;
+    return resolved;
   }
 
-  private async machineFor(credentials: AgentCredentials, inventory: AgentInventory, unit: { id: string; code: string }): Promise<KnownMachine> {
+  private async machineFor(credentials: AgentCredentials, inventory: AgentInventory, resolved: ResolvedIdentity): Promise<KnownMachine> {
     const { uuid, serialNumber, hostname, kind, operator } = inventory.machine;
     if (uuid === null && serialNumber === null && hostname === null) {
       throw new AgentRefusal(422, 'MISSING_IDENTITY', 'The inventory has no hardware uuid, BIOS serial number or host name to identify the machine');
     }
-    const repository = new IngestRepository(this.deps.em);
-    const known = await repository.findMachine({ uuid, serialNumber, hostname }, unit.id);
+    const { unit, machine: known } = resolved;
     if (known) {
-      const inScope = await new ScopeRepository(this.deps.em).machinesInScope(credentials.actor.scopeUnitId, [known.id]);
-      if (!inScope.has(known.id)) {
+      if (!known.inScope) {
         throw new AgentRefusal(409, 'MACHINE_OUTSIDE_SCOPE', 'A machine with this identity is registered in a unit outside this token\'s scope');
       }
-      return known;
+      return { id: known.id, orgUnitId: known.orgUnitId };
     }
     const id = await this.deps.registrar.register(credentials.token, this.deps.requestId, {
       orgUnitCode: unit.code,
@@ -146,61 +171,59 @@ export class IngestService {
     actor: Actor,
     inventory: AgentInventory,
     content: InventoryContent,
-    at: { unitId: string; machineId: string; tag: string; receivedAt: Date; collectedAt: Date | null },
+    at: { unitId: string; machineId: string; tag: string; receivedAt: Date; collectedAt: Date | null; bodyHash: string | null },
   ): Promise<IngestResult> {
     // Agents' clocks drift: a collection time in the future would make every later report look stale.
     const collectedAt = at.collectedAt !== null && at.collectedAt < at.receivedAt ? at.collectedAt : at.receivedAt;
+    const report = (outcome: InventoryOutcome) => ({
+      machineId: at.machineId,
+      orgUnitId: at.unitId,
+      source: inventory.source,
+      deviceId: inventory.deviceId,
+      tag: at.tag,
+      receivedAt: at.receivedAt,
+      collectedAt: at.collectedAt,
+      partial: inventory.partial,
+      checksum: content.checksum,
+      softwareCount: inventory.software.length,
+      outcome,
+      reason: null,
+      actorId: actor.id,
+      requestId: this.deps.requestId,
+    });
     return this.deps.em.transactional(async (tx) => {
       const repository = new IngestRepository(tx);
       await repository.lockMachine(at.machineId);
       const state = await repository.machineState(at.machineId);
-      let outcome: InventoryOutcome;
-      let counts = { upserted: 0, removed: 0 };
-      let newTitles = 0;
       if (state !== null && state.lastCollectedAt !== null && collectedAt < state.lastCollectedAt) {
-        outcome = InventoryOutcome.STALE;
-      } else if (state !== null && state.checksum === content.checksum) {
-        outcome = InventoryOutcome.UNCHANGED;
-        await repository.touchMachine(at.machineId, at.receivedAt, collectedAt);
-      } else {
-        outcome = InventoryOutcome.APPLIED;
-        const replace = {
-          software: !inventory.partial || inventory.software.length > 0,
-          operatingSystem: !inventory.partial || inventory.operatingSystem !== null,
-        };
-        newTitles = await new TitleRecognizer(new NormalizationRepository(tx)).storeNewTitles(content.titles);
-        counts = await repository.replaceInstallations(at.machineId, content.installations, collectedAt, replace);
-        await repository.saveMachineState({
-          machineId: at.machineId,
-          source: inventory.source,
-          deviceId: inventory.deviceId,
-          seenAt: at.receivedAt,
-          collectedAt,
-          checksum: content.checksum,
-          operatingSystem: content.operatingSystem,
-          antivirus: [...content.antivirus],
-          licenseKeys: [...content.licenseKeys],
-          replaceSoftware: replace.software,
-          replaceOperatingSystem: replace.operatingSystem,
-        });
+        const reportId = await repository.insertReport(report(InventoryOutcome.STALE));
+        return { outcome: InventoryOutcome.STALE, machineId: at.machineId, reportId, installations: 0, removed: 0, newTitles: 0 };
       }
-      const reportId = await repository.insertReport({
+      if (state !== null && state.checksum === content.checksum) {
+        const reportId = await repository.recordUnchanged(report(InventoryOutcome.UNCHANGED), at.receivedAt, collectedAt, at.bodyHash);
+        return { outcome: InventoryOutcome.UNCHANGED, machineId: at.machineId, reportId, installations: 0, removed: 0, newTitles: 0 };
+      }
+      const replace = {
+        software: !inventory.partial || inventory.software.length > 0,
+        operatingSystem: !inventory.partial || inventory.operatingSystem !== null,
+      };
+      const newTitles = await new TitleRecognizer(new NormalizationRepository(tx)).storeNewTitles(content.titles);
+      const counts = await repository.replaceInstallations(at.machineId, content.installations, collectedAt, replace);
+      const reportId = await repository.recordApplied(report(InventoryOutcome.APPLIED), {
         machineId: at.machineId,
-        orgUnitId: at.unitId,
         source: inventory.source,
         deviceId: inventory.deviceId,
-        tag: at.tag,
-        receivedAt: at.receivedAt,
-        collectedAt: at.collectedAt,
-        partial: inventory.partial,
+        seenAt: at.receivedAt,
+        collectedAt,
         checksum: content.checksum,
-        softwareCount: inventory.software.length,
-        outcome,
-        reason: null,
-        actorId: actor.id,
-        requestId: this.deps.requestId,
+        operatingSystem: content.operatingSystem,
+        antivirus: [...content.antivirus],
+        licenseKeys: [...content.licenseKeys],
+        replaceSoftware: replace.software,
+        replaceOperatingSystem: replace.operatingSystem,
+        bodyHash: at.bodyHash,
       });
-      return { outcome, machineId: at.machineId, reportId, installations: counts.upserted, removed: counts.removed, newTitles };
+      return { outcome: InventoryOutcome.APPLIED, machineId: at.machineId, reportId, installations: counts.upserted, removed: counts.removed, newTitles };
     });
   }
 }

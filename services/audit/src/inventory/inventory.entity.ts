@@ -77,8 +77,9 @@ export class InventoryReport {
  */
 @Entity({ tableName: 'machine_inventory' })
 @Index({ name: 'machine_inventory_last_report_idx', properties: ['lastReportAt', 'machineId'] })
+@Index({ name: 'machine_inventory_body_hash_idx', properties: ['bodyHash'] })
 export class MachineInventory {
-  [OptionalProps]?: 'lastCollectedAt' | 'antivirus' | 'licenseKeys' | 'operatingSystem';
+  [OptionalProps]?: 'lastCollectedAt' | 'antivirus' | 'licenseKeys' | 'operatingSystem' | 'bodyHash' | 'bodyReportId';
 
   @PrimaryKey({ type: 'uuid' })
   machineId!: string;
@@ -113,6 +114,17 @@ export class MachineInventory {
   /** License-key evidence with masked keys only (name, product id, masked key). */
   @Property({ type: 'jsonb', default: '[]' })
   licenseKeys: unknown[] = [];
+
+  /**
+   * sha256 of the latest accepted request body whose content is the current one (its media type and bytes as
+   * sent): a byte-identical re-send is answered from this and `bodyReportId` without being parsed.
+   */
+  @Property({ type: 'string', length: 64, nullable: true })
+  bodyHash: string | null = null;
+
+  /** The report that carried that body: what a byte-identical re-send's own report copies. */
+  @Property({ type: 'bigint', nullable: true })
+  bodyReportId: string | null = null;
 }
 
 /**

@@ -2,8 +2,16 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127080253_initial } from './Migration20261127080253_initial';
 import { Migration20261127082853_ingest_normalization } from './Migration20261127082853_ingest_normalization';
+import { Migration20261127090456_compliance } from './Migration20261127090456_compliance';
+import { Migration20261127090457_compliance_triggers } from './Migration20261127090457_compliance_triggers';
+import { Migration20261127091722_ingest_body_hash } from './Migration20261127091722_ingest_body_hash';
+import { Migration20261127093133_campaigns } from './Migration20261127093133_campaigns';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261127080253_initial', class: Migration20261127080253_initial },
   { name: 'Migration20261127082853_ingest_normalization', class: Migration20261127082853_ingest_normalization },
+  { name: 'Migration20261127090456_compliance', class: Migration20261127090456_compliance },
+  { name: 'Migration20261127090457_compliance_triggers', class: Migration20261127090457_compliance_triggers },
+  { name: 'Migration20261127091722_ingest_body_hash', class: Migration20261127091722_ingest_body_hash },
+  { name: 'Migration20261127093133_campaigns', class: Migration20261127093133_campaigns },
 ];

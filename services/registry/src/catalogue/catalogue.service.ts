@@ -125,7 +125,7 @@ export class CatalogueService {
   }
 
   private assertManage(actor: Actor): void {
-    if (!canOnCatalogue(actor, 'manage')) throw forbidden('Your role cannot change the catalogue');
+    if (!canOnCatalogue(actor, 'manage')) throw forbidden('The catalogue is shared by every unit: changing it takes MANAGE_CATALOGUE on an unscoped token');
   }
 
   async productById(actor: Actor, id: string): Promise<ProductRecord | null> {

@@ -44,7 +44,9 @@ export class EntitlementService {
     return entitlement && (await this.orgUnits.getById(actor, entitlement.orgUnitId)) ? entitlement : null;
   }
 
+  /** For single reads and writes: FORBIDDEN for a role that may not read, NOT_FOUND when missing or outside the scope. */
   async require(actor: Actor, id: string): Promise<EntitlementRecord> {
+    if (!canOnEntitlement(actor, 'read')) throw forbidden();
     const entitlement = await this.getById(actor, id);
     if (!entitlement) throw notFound('Entitlement');
     return entitlement;

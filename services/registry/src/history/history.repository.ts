@@ -1,5 +1,5 @@
 import { isoTime } from '../sql';
-import { sqlArray } from '@genuine/kit';
+import { advisoryLockKey, sqlArray } from '@genuine/kit';
 import type { Actor } from '@genuine/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
@@ -50,6 +50,8 @@ export interface AuditEventQuery {
 
 /** The channel the audit service listens on; the change log itself is the source of truth. */
 export const CHANGE_CHANNEL = 'genuine_registry_change';
+/** Serializes change-log appends so ids follow commit order (see appendChanges). */
+export const CHANGE_LOG_LOCK = 'registry:change_log';
 
 const eventColumns = `id::text as id, ${isoTime('occurred_at')} as "occurredAt", actor_id as "actorId", actor_role as "actorRole", action, entity,
   entity_id as "entityId", before, after, request_id as "requestId", org_unit_ids::text[] as "orgUnitIds"`;
@@ -58,7 +60,8 @@ function eventWhere(q: AuditEventQuery): { sql: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
   if (q.scopeUnitId !== null) {
-    clauses.push(`(cardinality(e.org_unit_ids) = 0 or e.org_unit_ids && array(select descendant_id from registry.org_unit_closure where ancestor_id = ?))`);
+    // Events touching no unit are the shared catalogue's, except those of organisation-wide API tokens.
+    clauses.push(`((cardinality(e.org_unit_ids) = 0 and e.entity <> 'api_token') or e.org_unit_ids && array(select descendant_id from registry.org_unit_closure where ancestor_id = ?))`);
     params.push(q.scopeUnitId);
   }
   if (q.orgUnitId !== null) {
@@ -132,9 +135,15 @@ export class HistoryRepository {
     await this.appendChanges([change]);
   }
 
-  /** Many change-log rows in one statement, then one notification. */
+  /**
+   * Many change-log rows in one statement, then one notification. The transaction first takes the change log's
+   * advisory lock, held until it commits, so change-log ids are handed out in commit order: a consumer that has
+   * read up to id N will never see a row below N appear later. The lock is taken as the last step of a mutation,
+   * so writers wait for each other only for their commit.
+   */
   async appendChanges(changes: readonly ChangeInput[]): Promise<void> {
     if (changes.length === 0) return;
+    await this.em.execute(`select pg_advisory_xact_lock(?::bigint)`, [advisoryLockKey(CHANGE_LOG_LOCK)]);
     if (changes.length === 1) {
       const [change] = changes;
       await this.em.execute(

@@ -17,7 +17,12 @@ export enum MachineStatus {
 @Index({ name: 'machine_uuid_unique', expression: 'create unique index "machine_uuid_unique" on "registry"."machine" ("uuid") where "uuid" is not null' })
 @Index({ name: 'machine_serial_unique', expression: 'create unique index "machine_serial_unique" on "registry"."machine" ("serial_number") where "serial_number" is not null' })
 @Index({ name: 'machine_unit_hostname_unique', expression: 'create unique index "machine_unit_hostname_unique" on "registry"."machine" ("org_unit_id", "hostname") where "hostname" is not null' })
-@Index({ name: 'machine_unit_order_idx', properties: ['orgUnit', 'hostname', 'id'] })
+// The default machine order (hostname, nulls as '', then id) within a unit, so a unit's first page and every keyset
+// page after it is an index range scan rather than a sort of the unit's machines.
+@Index({
+  name: 'machine_unit_order_coalesce_idx',
+  expression: `create index "machine_unit_order_coalesce_idx" on "registry"."machine" ("org_unit_id", (coalesce("hostname", '')), "id")`,
+})
 export class Machine {
   [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt' | 'assetTag' | 'hostname' | 'serialNumber' | 'uuid' | 'operator' | 'operatorPerson' | 'retiredAt';
 

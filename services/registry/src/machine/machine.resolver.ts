@@ -25,9 +25,7 @@ export class MachineResolver {
 
   @Query(() => MachineType, { nullable: true, description: 'A machine by id (NOT_FOUND outside your scope).' })
   async machine(@Arg('id', () => ID, { description: 'Machine id.' }) id: string, @Ctx() ctx: RegistryContext): Promise<MachineType> {
-    const machine = await ctx.services.machines.getById(ctx.actor, id);
-    if (!machine) throw notFound('Machine');
-    return toMachineType(machine);
+    return toMachineType(await ctx.services.machines.require(ctx.actor, id));
   }
 
   @FieldResolver(() => OrgUnitType, { description: 'The unit that owns the machine.' })

@@ -45,6 +45,14 @@ export class MachineService {
     return machine && (await this.orgUnits.getById(actor, machine.orgUnitId)) ? machine : null;
   }
 
+  /** A machine for a single read: FORBIDDEN for a role that may not read, NOT_FOUND when missing or outside the scope. */
+  async require(actor: Actor, id: string): Promise<MachineRecord> {
+    if (!canOnMachine(actor, 'read')) throw forbidden();
+    const machine = await this.getById(actor, id);
+    if (!machine) throw notFound('Machine');
+    return machine;
+  }
+
   async list(actor: Actor, filter: MachineFilterInput, first: number, after: MachineCursor | null) {
     if (!canOnMachine(actor, 'read')) throw forbidden();
     const root = filter.orgUnitCode ? (await this.orgUnits.getByCode(actor, filter.orgUnitCode)).id : actor.scopeUnitId;
@@ -265,7 +273,9 @@ export class MachineService {
         const [person] = isUuid(personId)
           ? await tx.execute<Array<{ name: string; orgUnitId: string }>>(`select name, org_unit_id as "orgUnitId" from registry.person where id = ?`, [personId])
           : [];
-        if (!person) throw notFound('Person');
+        // A person outside the scope is answered like a missing one (inside the transaction: one connection).
+        const visible = person ? await new OrgUnitRepository(tx).filterInScope(actor.scopeUnitId, [person.orgUnitId]) : new Set<string>();
+        if (!person || !visible.has(person.orgUnitId)) throw notFound('Person');
         if (person.orgUnitId !== machine.orgUnitId) throw badInput("The operator must be a person of the machine's unit");
         name = person.name;
       }

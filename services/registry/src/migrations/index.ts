@@ -5,6 +5,8 @@ import { Migration20261127080321_registry_public } from './Migration202611270803
 import { Migration20261127082814_domain } from './Migration20261127082814_domain';
 import { Migration20261127082825_registry_public_domain } from './Migration20261127082825_registry_public_domain';
 import { Migration20261127085009_api_tokens } from './Migration20261127085009_api_tokens';
+import { Migration20261127090544_machine_order_index } from './Migration20261127090544_machine_order_index';
+import { Migration20261127091208_change_log_order } from './Migration20261127091208_change_log_order';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261127080320_initial', class: Migration20261127080320_initial },
@@ -12,4 +14,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261127082814_domain', class: Migration20261127082814_domain },
   { name: 'Migration20261127082825_registry_public_domain', class: Migration20261127082825_registry_public_domain },
   { name: 'Migration20261127085009_api_tokens', class: Migration20261127085009_api_tokens },
+  { name: 'Migration20261127090544_machine_order_index', class: Migration20261127090544_machine_order_index },
+  { name: 'Migration20261127091208_change_log_order', class: Migration20261127091208_change_log_order },
 ];

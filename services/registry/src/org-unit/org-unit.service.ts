@@ -1,5 +1,6 @@
 import { AppError, conflict, ErrorCode, forbidden, isUniqueViolation, notFound, type Actor, type Logger } from '@genuine/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type DataLoader from 'dataloader';
 import { HistoryRepository } from '../history/history.repository';
 import { isUuid } from '../ids';
 import { OrgUnit, type OrgUnitKind } from './org-unit.entity';
@@ -26,7 +27,7 @@ export class OrgUnitService {
 
   constructor(
     private readonly deps: ServiceDeps,
-    private readonly loaders: OrgUnitLoaders & { inScope: { load(id: string): Promise<boolean> } },
+    private readonly loaders: OrgUnitLoaders & { inScope: Pick<DataLoader<string, boolean>, 'load' | 'prime'> },
   ) {
     this.repository = new OrgUnitRepository(deps.em);
   }
@@ -36,6 +37,7 @@ export class OrgUnitService {
     if (!canOnOrgUnit(actor, 'read')) throw forbidden();
     const [unit] = await this.repository.findByCodes([code]);
     if (!unit || !(await this.loaders.inScope.load(unit.id))) throw notFound(`Org unit ${code}`);
+    this.loaders.byId.prime(unit.id, unit);
     return unit;
   }
 
@@ -80,10 +82,20 @@ export class OrgUnitService {
     return this.loaders.childrenOf.load(unit.id);
   }
 
+  /**
+   * A page of the units below `unit` (which the caller already sees). They are primed into the request's loaders,
+   * in scope since their ancestor is, so their machines' `orgUnit` costs no further statement; the total is
+   * counted only when asked.
+   */
   async descendantsOf(actor: Actor, unit: OrgUnitRecord, first: number, after: { depth: number; code: string } | null) {
     const rows = await this.repository.findDescendants(unit.id, after, first + 1);
-    const totalCount = await this.repository.countDescendants(unit.id);
-    return { items: rows.slice(0, first), hasNextPage: rows.length > first, totalCount };
+    const items = rows.slice(0, first);
+    for (const row of items) {
+      const { depth: _depth, ...record } = row;
+      this.loaders.byId.prime(record.id, record);
+      this.loaders.inScope.prime(record.id, true);
+    }
+    return { items, hasNextPage: rows.length > first, totalCount: () => this.repository.countDescendants(unit.id) };
   }
 
   async create(actor: Actor, command: CreateOrgUnitCommand): Promise<OrgUnitRecord> {

@@ -24,9 +24,7 @@ export class PersonResolver {
 
   @Query(() => PersonType, { nullable: true, description: 'A person by id (NOT_FOUND outside your scope).' })
   async person(@Arg('id', () => ID, { description: 'Person id.' }) id: string, @Ctx() ctx: RegistryContext): Promise<PersonType> {
-    const person = await ctx.services.people.getById(ctx.actor, id);
-    if (!person) throw notFound('Person');
-    return toPersonType(person);
+    return toPersonType(await ctx.services.people.require(ctx.actor, id));
   }
 
   @FieldResolver(() => OrgUnitType, { description: 'Their unit.' })

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { conflict, forbidden, isUniqueViolation, type Actor } from '@genuine/kit';
+import { conflict, forbidden, isUniqueViolation, notFound, type Actor } from '@genuine/kit';
 import { HistoryRepository } from '../history/history.repository';
 import { isUuid } from '../ids';
 import type { OrgUnitService, ServiceDeps } from '../org-unit/org-unit.service';
@@ -30,6 +30,14 @@ export class PersonService {
     if (!canOnPerson(actor, 'read') || !isUuid(id)) return null;
     const person = await this.loaders.byId.load(id);
     return person && (await this.orgUnits.getById(actor, person.orgUnitId)) ? person : null;
+  }
+
+  /** A person for a single read: FORBIDDEN for a role that may not read, NOT_FOUND when missing or outside the scope. */
+  async require(actor: Actor, id: string): Promise<PersonRecord> {
+    if (!canOnPerson(actor, 'read')) throw forbidden();
+    const person = await this.getById(actor, id);
+    if (!person) throw notFound('Person');
+    return person;
   }
 
   async list(actor: Actor, filter: { orgUnitCode?: string | null; includeDescendants?: boolean | null; search?: string | null }, first: number, after: [string, string] | null) {

@@ -122,18 +122,19 @@ export class PurchaseRepository {
     return Number(row.n);
   }
 
-  async listSuppliers(search: string | null, after: [string, string] | null, limit: number): Promise<SupplierRecord[]> {
-    const pattern = search === null ? null : `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  /** Suppliers by name; with a scope, only those a unit of the subtree bought from. */
+  async listSuppliers(rootUnitId: string | null, search: string | null, after: [string, string] | null, limit: number): Promise<SupplierRecord[]> {
+    const where = supplierWhere(rootUnitId, search);
     return this.em.execute(
-      `select id, name from registry.supplier where (?::text is null or name ilike ?) ${after ? 'and (name, id) > (?, ?::uuid)' : ''}
+      `select id, name from registry.supplier s where ${where.sql} ${after ? 'and (name, id) > (?, ?::uuid)' : ''}
         order by name, id limit ?`,
-      [pattern, pattern, ...(after ?? []), limit],
+      [...where.params, ...(after ?? []), limit],
     );
   }
 
-  async countSuppliers(search: string | null): Promise<number> {
-    const pattern = search === null ? null : `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const [row] = await this.em.execute<Array<{ n: string }>>(`select count(*) as n from registry.supplier where (?::text is null or name ilike ?)`, [pattern, pattern]);
+  async countSuppliers(rootUnitId: string | null, search: string | null): Promise<number> {
+    const where = supplierWhere(rootUnitId, search);
+    const [row] = await this.em.execute<Array<{ n: string }>>(`select count(*) as n from registry.supplier s where ${where.sql}`, where.params);
     return Number(row.n);
   }
 
@@ -166,4 +167,14 @@ export class PurchaseRepository {
       where.params,
     );
   }
+}
+
+function supplierWhere(rootUnitId: string | null, search: string | null): { sql: string; params: unknown[] } {
+  const pattern = search === null ? null : `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  if (rootUnitId === null) return { sql: `(?::text is null or s.name ilike ?)`, params: [pattern, pattern] };
+  return {
+    sql: `(?::text is null or s.name ilike ?) and exists (select 1 from registry.purchase p
+            join registry.org_unit_closure c on c.descendant_id = p.org_unit_id and c.ancestor_id = ? where p.supplier_id = s.id)`,
+    params: [pattern, pattern, rootUnitId],
+  };
 }

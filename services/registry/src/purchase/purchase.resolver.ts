@@ -24,9 +24,7 @@ export class PurchaseResolver {
 
   @Query(() => PurchaseType, { nullable: true, description: 'A purchase by id (NOT_FOUND outside your scope).' })
   async purchase(@Arg('id', () => ID, { description: 'Purchase id.' }) id: string, @Ctx() ctx: RegistryContext): Promise<PurchaseType> {
-    const purchase = await ctx.services.purchases.getById(ctx.actor, id);
-    if (!purchase) throw notFound('Purchase');
-    return toPurchaseType(purchase);
+    return toPurchaseType(await ctx.services.purchases.require(ctx.actor, id));
   }
 
   @Query(() => SupplierConnection, { description: 'Suppliers, by name.' })

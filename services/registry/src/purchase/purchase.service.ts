@@ -68,6 +68,14 @@ export class PurchaseService {
     return purchase && (await this.orgUnits.getById(actor, purchase.orgUnitId)) ? purchase : null;
   }
 
+  /** A purchase for a single read: FORBIDDEN for a role that may not read, NOT_FOUND when missing or outside the scope. */
+  async require(actor: Actor, id: string): Promise<PurchaseRecord> {
+    if (!canOnPurchase(actor, 'read')) throw forbidden();
+    const purchase = await this.getById(actor, id);
+    if (!purchase) throw notFound('Purchase');
+    return purchase;
+  }
+
   async supplierById(actor: Actor, id: string): Promise<SupplierRecord | null> {
     if (!canOnPurchase(actor, 'read')) return null;
     return this.loaders.supplierById.load(id);
@@ -96,8 +104,9 @@ export class PurchaseService {
 
   async listSuppliers(actor: Actor, search: string | null, first: number, after: [string, string] | null) {
     if (!canOnPurchase(actor, 'read')) throw forbidden();
-    const rows = await this.repository.listSuppliers(search, after, first + 1);
-    return { items: rows.slice(0, first), hasNextPage: rows.length > first, totalCount: () => this.repository.countSuppliers(search) };
+    // A scoped caller sees the suppliers its subtree bought from, not those only other units did.
+    const rows = await this.repository.listSuppliers(actor.scopeUnitId, search, after, first + 1);
+    return { items: rows.slice(0, first), hasNextPage: rows.length > first, totalCount: () => this.repository.countSuppliers(actor.scopeUnitId, search) };
   }
 
   /**

@@ -1,0 +1,118 @@
+import autocannon from 'autocannon';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Pool } from 'pg';
+import { withAdvisoryXactLock } from '@genuine/kit';
+import { auditOrmConfig } from '@genuine/audit';
+import { COMPLIANCE_JOB, complianceBatch, recomputeEverything } from '@genuine/audit/src/compliance/compliance.worker';
+import { startChild } from '../support/child';
+import { failed, median, measured, type Figure } from '../support/report';
+
+export interface ComplianceOptions {
+  databaseUrl: string;
+  rootCode: string;
+  runs: number;
+  incrementalSamples: number;
+  durationSeconds: number;
+  connections: number;
+  log: (line: string) => void;
+}
+
+const ADMIN = 'bench-admin-token-0123456789abcdef';
+
+/**
+ * The best single SQL statement for the per-unit figures of a full recompute: per unit and tracked category,
+ * machines LICENSED / UNLICENSED / MISSING, from installations, recognized titles and direct coverage (seats on
+ * the machine, site licenses of the unit's ancestors). It skips pools, per-user seats and OEM bindings, and stores
+ * nothing, so it is a floor for the engine rather than the same work.
+ */
+const BEST_SQL = `
+  with ent as (select * from registry_public.entitlement where not retired and valid_from <= current_date and (valid_until is null or valid_until >= current_date)),
+  inst as (
+    select distinct i.machine_id, t.edition_id, ed.category, ed.licensable, m.org_unit_id
+      from audit.installation i join audit.software_title t on t.id = i.title_id and t.edition_id is not null and not t.ignored
+      join registry_public.edition ed on ed.id = t.edition_id
+      join registry_public.machine m on m.id = i.machine_id and m.status = 'ACTIVE'
+     where ed.category in ('OPERATING_SYSTEM', 'OFFICE', 'ANTIVIRUS')
+  ),
+  covered as (
+    select inst.*, not inst.licensable
+        or exists (select 1 from registry_public.assignment a join ent e on e.id = a.entitlement_id
+                     join registry_public.edition_coverage c on c.edition_id = e.edition_id and c.covered_edition_id = inst.edition_id
+                    where a.active and a.machine_id = inst.machine_id)
+        or exists (select 1 from registry_public.org_unit_ancestry an join ent e on e.org_unit_id = an.ancestor_id and e.metric = 'SITE'
+                     join registry_public.edition_coverage c on c.edition_id = e.edition_id and c.covered_edition_id = inst.edition_id
+                    where an.unit_id = inst.org_unit_id) as ok
+      from inst
+  ),
+  status as (
+    select m.id, m.org_unit_id, cat.category,
+           case when count(c.edition_id) = 0 then 'MISSING' when bool_and(c.ok) then 'LICENSED' else 'UNLICENSED' end as status
+      from registry_public.machine m cross join (values ('OPERATING_SYSTEM'), ('OFFICE'), ('ANTIVIRUS')) cat(category)
+      left join covered c on c.machine_id = m.id and c.category = cat.category
+     where m.status = 'ACTIVE' group by m.id, m.org_unit_id, cat.category
+  )
+  select org_unit_id, category, count(*) filter (where status = 'LICENSED') as licensed, count(*) as machines from status group by 1, 2`;
+
+/** Full recompute vs the best single SQL, incremental latency after one inventory, and the root's figures under load. */
+export async function complianceScenario(o: ComplianceOptions): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const orm = await MikroORM.init(auditOrmConfig({ databaseUrl: o.databaseUrl, poolMax: 4 }));
+  const pool = new Pool({ connectionString: o.databaseUrl, max: 2 });
+  try {
+    const full: number[] = [];
+    const best: number[] = [];
+    for (let run = 0; run < o.runs; run++) {
+      let started = Date.now();
+      await withAdvisoryXactLock(orm.em, COMPLIANCE_JOB, recomputeEverything);
+      full.push(Date.now() - started);
+      started = Date.now();
+      await pool.query(BEST_SQL);
+      best.push(Date.now() - started);
+      o.log(`  compliance run ${run + 1}/${o.runs}: full recompute ${full[run]} ms, best single SQL ${best[run]} ms`);
+    }
+    figures.push(measured({ scenario: 'compliance', figure: 'full recompute, whole dataset', unit: 'ms', ours: median(full), baselineName: 'best single SQL (per-unit counts)', baseline: median(best), target: '<= 1.5x best SQL', runs: full, baselineRuns: best }));
+
+    // One machine's inventory changes: its installation set is rewritten, as an ingest does; the batch that follows
+    // is what the worker runs when the NOTIFY arrives.
+    const { rows: sample } = await pool.query<{ machine_id: string }>(`select machine_id from audit.installation group by machine_id order by machine_id limit $1`, [o.incrementalSamples]);
+    const latencies: number[] = [];
+    for (const { machine_id } of sample) {
+      await pool.query(`update audit.installation set last_seen_at = now() where machine_id = $1`, [machine_id]);
+      const started = process.hrtime.bigint();
+      await withAdvisoryXactLock(orm.em, COMPLIANCE_JOB, complianceBatch);
+      latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    latencies.sort((a, b) => a - b);
+    const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))];
+    figures.push(measured({ scenario: 'compliance', figure: `incremental update after one inventory, p99 of ${latencies.length}`, unit: 'ms', ours: p99, baselineName: 'median', baseline: median(latencies), target: 'p99 < 50 ms', runs: latencies }));
+  } catch (err) {
+    figures.push(failed('compliance', 'recompute', 'runs', err instanceof Error ? err.message.split('\n')[0] : String(err)));
+  } finally {
+    await pool.end();
+    await orm.close();
+  }
+
+  try {
+    const stack = await startChild('stack', 'scripts/start.ts', {
+      NODE_ENV: 'production',
+      DATABASE_URL: o.databaseUrl,
+      GENUINE_ADMIN_TOKEN: ADMIN,
+      GENUINE_DEMO: '0',
+      GENUINE_RATE_LIMIT: '0',
+      LOG_LEVEL: 'warn',
+      PORT: '0',
+      REGISTRY_PORT: '0',
+      AUDIT_PORT: '0',
+    }, /Genuine is running: (\S+)/);
+    try {
+      const body = JSON.stringify({ query: `{ orgUnit(code: ${JSON.stringify(o.rootCode)}) { compliance { machineCount fullyLicensed categories { category licensed unlicensed missing rate } shortfallCost { amount currency } } } }` });
+      const result = await autocannon({ url: stack.url, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body, connections: o.connections, duration: o.durationSeconds });
+      figures.push(measured({ scenario: 'compliance', figure: `OrgUnit.compliance of the root, ${o.connections} clients, p99`, unit: 'ms', ours: result.latency.p99, baselineName: 'req/s', baseline: result.requests.average, target: 'p99 < 50 ms' }));
+    } finally {
+      await stack.stop();
+    }
+  } catch (err) {
+    figures.push(failed('compliance', 'OrgUnit.compliance through the gateway', 'p99 < 50 ms', err instanceof Error ? err.message.split('\n')[0] : String(err)));
+  }
+  return figures;
+}

@@ -1,0 +1,262 @@
+import http from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { Client } from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { Dataset } from '../dataset/model';
+import { ocsInventoryZlib } from '../dataset/inventories';
+import { startChild, type BenchChild } from '../support/child';
+import { failed, median, measured, type Figure } from '../support/report';
+import { BENCH_ADMIN_TOKEN } from './dashboard';
+
+export interface IngestOptions {
+  databaseUrl: string;
+  /** The loaded dataset: its machines are in the registry; the ingest re-renders them with `installs` titles each. */
+  dataset: Dataset;
+  quick: boolean;
+  runs: number;
+  /** Reports in flight at once (agents posting together). */
+  concurrency: number;
+  /** Titles per inventory (issue 4: ~780). */
+  installs: number;
+  /** Overrides the mode's counts (first ingests and re-sends per run, reports in the memory run). */
+  counts?: Partial<typeof COUNTS.full>;
+  log: (line: string) => void;
+}
+
+/** Sizes per mode: first ingests and re-sends per run, and the long run that watches memory. */
+const COUNTS = {
+  full: { first: 1_000, resend: 5_000, memory: 10_000 },
+  quick: { first: 30, resend: 200, memory: 100 },
+};
+
+const OCS_PATH = '/ocsinventory';
+const BASIC = `Basic ${Buffer.from(`bench:${BENCH_ADMIN_TOKEN}`).toString('base64')}`;
+
+interface Posted {
+  ms: number;
+  failures: string[];
+}
+
+/**
+ * Posts each body once with at most `concurrency` requests in flight over keep-alive connections, as agents
+ * would (zlib OCS XML, `application/x-compress`, HTTP Basic with the token as password). Any non-200 answer is
+ * a failure, counted and named.
+ */
+async function postAll(base: URL, bodies: readonly Buffer[], concurrency: number, onDone?: (done: number) => Promise<void> | void): Promise<Posted> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const failures: string[] = [];
+  let next = 0;
+  let done = 0;
+  const t0 = performance.now();
+  const post = (body: Buffer) =>
+    new Promise<void>((resolve) => {
+      const req = http.request(
+        { host: base.hostname, port: base.port, path: OCS_PATH, method: 'POST', agent, headers: { 'content-type': 'application/x-compress', 'content-length': body.length, authorization: BASIC, 'user-agent': 'OCS-NG_unified_unix_agent_v2.10.0' } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            if (res.statusCode !== 200) failures.push(`${res.statusCode}: ${Buffer.concat(chunks).toString('utf8').slice(0, 200)}`);
+            resolve();
+          });
+        },
+      );
+      req.on('error', (err) => {
+        failures.push(err.message);
+        resolve();
+      });
+      req.end(body);
+    });
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, bodies.length) }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next];
+        next += 1;
+        await post(body);
+        done += 1;
+        if (onDone) await onDone(done);
+      }
+    }),
+  );
+  const ms = performance.now() - t0;
+  agent.destroy();
+  return { ms, failures };
+}
+
+const COLLECTED = (run: number) => `2026-11-${String(20 + (run % 8)).padStart(2, '0')} 08:00:00`;
+
+/** Deletes every trace of the machines' inventories, so the next post of each is its first. */
+async function forget(client: Client, machineIds: readonly string[]): Promise<void> {
+  await client.query('begin');
+  await client.query(`delete from audit.installation where machine_id = any($1::uuid[])`, [machineIds]);
+  await client.query(`delete from audit.machine_inventory where machine_id = any($1::uuid[])`, [machineIds]);
+  await client.query(`delete from audit.inventory_report where machine_id = any($1::uuid[])`, [machineIds]);
+  await client.query('commit');
+}
+
+async function outcomes(client: Client, machineIds: readonly string[]): Promise<Record<string, number>> {
+  const { rows } = await client.query<{ outcome: string; n: string }>(
+    `select outcome, count(*) as n from audit.inventory_report where machine_id = any($1::uuid[]) group by outcome`,
+    [machineIds],
+  );
+  return Object.fromEntries(rows.map((r) => [r.outcome, Number(r.n)]));
+}
+
+/**
+ * The baseline: the installation rows the first ingest stored for these machines, read out with COPY TO, deleted,
+ * and written back with one COPY FROM into the same real table (its indexes and constraints apply) in one
+ * transaction — what PostgreSQL alone takes to store the same rows. Returns the milliseconds of the write.
+ */
+async function copyBaseline(client: Client, machineIds: readonly string[]): Promise<{ ms: number; rows: number }> {
+  const columns = 'machine_id, title_id, arch, is_operating_system, first_seen_at, last_seen_at';
+  const chunks: Buffer[] = [];
+  const source = client.query(copyTo(`copy (select ${columns} from audit.installation where machine_id = any('{${machineIds.join(',')}}'::uuid[])) to stdout`));
+  for await (const chunk of source) chunks.push(chunk as Buffer);
+  const rows = chunks.reduce((n, c) => n + c.toString('utf8').split('\n').length - 1, 0);
+  await client.query(`delete from audit.installation where machine_id = any($1::uuid[])`, [machineIds]);
+  const t0 = performance.now();
+  await client.query('begin');
+  await pipeline(Readable.from(chunks), client.query(copyFrom(`copy audit.installation (${columns}) from stdin`)));
+  await client.query('commit');
+  return { ms: performance.now() - t0, rows };
+}
+
+/** The stack's error log lines (JSON), shortened: why requests failed. */
+function stackErrors(output: string): string {
+  return output
+    .split('\n')
+    .filter((line) => line.includes('"level":"error"'))
+    .slice(0, 3)
+    .map((line) => `    ${line.slice(0, 1500)}`)
+    .join('\n');
+}
+
+const rate = (count: number, ms: number) => count / (ms / 1000);
+const mb = (bytes: number) => bytes / 1048576;
+
+/**
+ * Issue 4 item 8: inventories as agents send them (zlib OCS XML with ~780 titles each) posted to the gateway's
+ * `/ocsinventory`, `concurrency` at a time, against the whole stack in a child process. Figures: first ingests
+ * (the machines are in the registry, the audit service has never seen them), byte-identical re-sends, re-sends
+ * with the same content but a new collection time (what an agent sends a day later when nothing changed), and the
+ * stack's RSS over a long run; each rate beside one COPY of the same installation rows into the same table.
+ */
+export async function ingestScenario(o: IngestOptions): Promise<Figure[]> {
+  const { log } = o;
+  const counts = { ...(o.quick ? COUNTS.quick : COUNTS.full), ...o.counts };
+  const inventories = new Dataset({ ...o.dataset.size, installsPerMachine: o.installs });
+  const machines = Math.min(o.dataset.size.machines, counts.memory);
+  const firstCount = Math.min(counts.first, machines);
+  const figures: Figure[] = [];
+  const client = new Client({ connectionString: o.databaseUrl });
+  await client.connect();
+  let stack: BenchChild | undefined;
+  try {
+    stack = await startChild(
+      'genuine',
+      'scripts/start.ts',
+      {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: o.databaseUrl,
+        DATABASE_POOL_MAX: '10',
+        GENUINE_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+        GENUINE_DEMO: '0',
+        GENUINE_RATE_LIMIT: '0',
+        PORT: '0',
+        REGISTRY_PORT: '0',
+        AUDIT_PORT: '0',
+      },
+      /Genuine is running: (\S+)/,
+    );
+    const base = new URL(stack.url);
+    const firstMachines = Array.from({ length: firstCount }, (_, i) => inventories.machine(i));
+    const firstIds = firstMachines.map((m) => m.id);
+    const render = (index: number, run: number) => ocsInventoryZlib(inventories, inventories.machine(index), COLLECTED(run));
+    log(`  ${o.installs} titles per inventory, ${o.concurrency} reports in flight; first ${firstCount} x ${o.runs} runs, re-sends ${counts.resend} x ${o.runs}, memory ${machines}`);
+
+    // Warm-up: a few machines outside the measured ones, so the first run does not pay for JIT and pools.
+    const warm = Array.from({ length: Math.min(20, Math.max(0, machines - firstCount)) }, (_, i) => render(firstCount + i, 0));
+    await postAll(base, warm, o.concurrency);
+
+    const firstRates: number[] = [];
+    const copyRates: number[] = [];
+    const sameRates: number[] = [];
+    const newDateRates: number[] = [];
+    let copyRows = 0;
+    const notes: string[] = [];
+    for (let run = 0; run < o.runs; run += 1) {
+      await forget(client, firstIds);
+      const bodies = firstMachines.map((m) => render(m.index, run));
+      const first = await postAll(base, bodies, o.concurrency);
+      const stored = await outcomes(client, firstIds);
+      if (first.failures.length > 0 || stored.APPLIED !== firstCount) {
+        notes.push(`first run ${run + 1}: ${first.failures.length} failed (${first.failures[0] ?? ''}), outcomes ${JSON.stringify(stored)}`);
+      } else firstRates.push(rate(firstCount, first.ms));
+
+      // Byte-identical re-sends (an agent retrying, or posting its cached inventory again).
+      const resend = Array.from({ length: counts.resend }, (_, i) => bodies[i % bodies.length]);
+      const same = await postAll(base, resend, o.concurrency);
+      if (same.failures.length === 0) sameRates.push(rate(resend.length, same.ms));
+      else notes.push(`re-send run ${run + 1}: ${same.failures.length} failed (${same.failures[0]})`);
+
+      // Same content, a later collection time: the next day's inventory of a machine where nothing changed.
+      const later = firstMachines.map((m) => render(m.index, run + 1));
+      const unchanged = await postAll(base, later, o.concurrency);
+      const after = await outcomes(client, firstIds);
+      if (unchanged.failures.length === 0 && (after.UNCHANGED ?? 0) >= counts.resend + firstCount) newDateRates.push(rate(later.length, unchanged.ms));
+      else notes.push(`same-content run ${run + 1}: ${unchanged.failures.length} failed (${unchanged.failures[0] ?? ''}), outcomes ${JSON.stringify(after)}`);
+
+      const copy = await copyBaseline(client, firstIds);
+      copyRows = copy.rows;
+      copyRates.push(rate(firstCount, copy.ms));
+      log(
+        `  run ${run + 1}/${o.runs}: first ${rate(firstCount, first.ms).toFixed(1)} reports/s, identical re-sends ${rate(resend.length, same.ms).toFixed(0)}/s, ` +
+          `same content new date ${rate(later.length, unchanged.ms).toFixed(1)}/s; COPY of the ${copy.rows.toLocaleString('en-US')} rows ${(copy.ms / 1000).toFixed(2)} s (${rate(firstCount, copy.ms).toFixed(0)} machines/s)`,
+      );
+    }
+    for (const note of notes) log(`  ${note}`);
+    if (notes.length > 0) log(`  the stack's first errors:\n${stackErrors(stack.output())}`);
+
+    // Memory: `machines` first ingests in a row (bodies rendered in slices between posts), RSS sampled along the way.
+    const samples: Array<{ at: number; rss: number }> = [];
+    await forget(client, Array.from({ length: machines }, (_, i) => inventories.machine(i).id));
+    await stack.stats({ reset: true });
+    const running = stack;
+    const sample = async (at: number) => samples.push({ at, rss: (await running.stats()).rssBytes });
+    await sample(0);
+    const slice = Math.max(100, Math.floor(machines / 20));
+    let memoryMs = 0;
+    let memoryFailures = 0;
+    for (let from = 0; from < machines; from += slice) {
+      const bodies = Array.from({ length: Math.min(slice, machines - from) }, (_, i) => render(from + i, o.runs + 2));
+      const posted = await postAll(base, bodies, o.concurrency);
+      memoryMs += posted.ms;
+      memoryFailures += posted.failures.length;
+      await sample(from + bodies.length);
+    }
+    const peak = (await stack.stats()).maxRssBytes;
+    const rss = samples.map((s) => mb(s.rss));
+    log(`  memory: ${machines} first ingests at ${rate(machines, memoryMs).toFixed(1)} reports/s${memoryFailures ? `, ${memoryFailures} failed` : ''}; RSS MB at ${samples.map((s, i) => `${s.at}: ${rss[i].toFixed(0)}`).join(', ')}; peak ${mb(peak).toFixed(0)}`);
+
+    const copyRate = copyRates.length ? median(copyRates) : null;
+    const label = `${o.installs} titles, ${o.concurrency} in flight`;
+    const copyName = `one COPY of the same ${Math.round(copyRows / Math.max(1, firstCount))} rows per machine`;
+    const result = (name: string, values: number[], target: string, note?: string) =>
+      values.length === 0
+        ? failed('ingest', name, target, notes.join('; ') || 'no run succeeded')
+        : measured({ scenario: 'ingest', figure: name, unit: 'reports/s', ours: median(values), baselineName: copyName, baseline: copyRate, target, runs: values, baselineRuns: copyRates, note });
+    figures.push(
+      result(`ingest, first inventories (${label})`, firstRates, '>= 100 reports/s', `${firstCount} machines per run, all APPLIED; the baseline writes only the installation rows`),
+      result(`ingest, identical re-sends (${label})`, sameRates, '>= 1000 reports/s', 'byte-identical bodies, all UNCHANGED'),
+      result(`ingest, same content, new collection time (${label})`, newDateRates, '>= 1000 reports/s', 'what an agent sends the next day when nothing changed: parsed, then UNCHANGED by content checksum'),
+      measured({ scenario: 'ingest', figure: `peak RSS of the stack over ${machines.toLocaleString('en-US')} first ingests`, unit: 'MB', ours: mb(peak), baselineName: 'RSS after the first slice', baseline: rss[1] ?? null, target: 'flat', runs: rss, note: `RSS first / last / peak: ${rss[0]?.toFixed(0)} / ${rss[rss.length - 1]?.toFixed(0)} / ${mb(peak).toFixed(0)} MB (sampled every ${slice} reports)` }),
+      measured({ scenario: 'ingest', figure: `ingest rate over the ${machines.toLocaleString('en-US')}-report memory run`, unit: 'reports/s', ours: rate(machines, memoryMs), baselineName: null, baseline: null, target: 'steady' }),
+    );
+    return figures;
+  } finally {
+    await stack?.stop();
+    await client.end();
+  }
+}

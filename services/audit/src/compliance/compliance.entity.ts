@@ -1,0 +1,150 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+
+/*
+ * The compliance engine's maintained results (DESIGN → Compliance semantics). Dashboards read these tables;
+ * they never wait for a recompute. Every row can be rebuilt from the inventories and `registry_public`, and a
+ * full recompute and the incremental path produce the same rows.
+ */
+
+/** One recognized edition installed on a machine, and what covers it (rule 2), or nothing. */
+@Entity({ tableName: 'compliance_install' })
+@Index({ name: 'compliance_install_unit_idx', properties: ['orgUnitId', 'editionId'] })
+@Index({ name: 'compliance_install_entitlement_idx', properties: ['entitlementId'] })
+@Index({ name: 'compliance_install_product_idx', properties: ['productId', 'basis'] })
+export class ComplianceInstall {
+  [OptionalProps]?: 'basis' | 'entitlementId';
+
+  @PrimaryKey({ type: 'uuid' })
+  machineId!: string;
+
+  @PrimaryKey({ type: 'uuid' })
+  editionId!: string;
+
+  @Property({ type: 'uuid' })
+  productId!: string;
+
+  @Property({ type: 'string', length: 32 })
+  category!: string;
+
+  @Property({ type: 'uuid' })
+  orgUnitId!: string;
+
+  @Property({ type: 'boolean' })
+  licensable!: boolean;
+
+  /** DEVICE, USER, SITE, OEM or POOL seat; FREE for a non-licensable product; null when nothing covers it. */
+  @Property({ type: 'string', length: 8, nullable: true })
+  basis: string | null = null;
+
+  @Property({ type: 'uuid', nullable: true })
+  entitlementId: string | null = null;
+}
+
+/** A machine's status in one category (rule 3). */
+@Entity({ tableName: 'compliance_machine_category' })
+@Index({ name: 'compliance_machine_category_unit_idx', properties: ['orgUnitId', 'category', 'status'] })
+export class ComplianceMachineCategory {
+  @PrimaryKey({ type: 'uuid' })
+  machineId!: string;
+
+  @PrimaryKey({ type: 'string', length: 32 })
+  category!: string;
+
+  @Property({ type: 'uuid' })
+  orgUnitId!: string;
+
+  /** LICENSED, UNLICENSED or MISSING. */
+  @Property({ type: 'string', length: 16 })
+  status!: string;
+}
+
+/** Per unit (the unit alone, not its descendants) and category: machine counts by status (rule 4). */
+@Entity({ tableName: 'compliance_unit_category' })
+export class ComplianceUnitCategory {
+  @PrimaryKey({ type: 'uuid' })
+  orgUnitId!: string;
+
+  @PrimaryKey({ type: 'string', length: 32 })
+  category!: string;
+
+  @Property({ type: 'integer' })
+  machineCount!: number;
+
+  @Property({ type: 'integer' })
+  licensed!: number;
+
+  @Property({ type: 'integer' })
+  unlicensed!: number;
+
+  @Property({ type: 'integer' })
+  missing!: number;
+}
+
+/** Per unit alone: machines, and machines LICENSED in every tracked category (rule 5). */
+@Entity({ tableName: 'compliance_unit' })
+export class ComplianceUnit {
+  @PrimaryKey({ type: 'uuid' })
+  orgUnitId!: string;
+
+  @Property({ type: 'integer' })
+  machineCount!: number;
+
+  @Property({ type: 'integer' })
+  fullyLicensed!: number;
+}
+
+/** Per unit alone and edition: the license position (rule 6). Seats count where the entitlement is owned. */
+@Entity({ tableName: 'compliance_position' })
+@Index({ name: 'compliance_position_edition_idx', properties: ['editionId'] })
+export class CompliancePosition {
+  @PrimaryKey({ type: 'uuid' })
+  orgUnitId!: string;
+
+  @PrimaryKey({ type: 'uuid' })
+  editionId!: string;
+
+  /** Machines of the unit with the edition installed. */
+  @Property({ type: 'integer' })
+  installs!: number;
+
+  @Property({ type: 'integer' })
+  covered!: number;
+
+  /** Seats of the unit's active entitlements of the edition. */
+  @Property({ type: 'integer' })
+  entitled!: number;
+
+  /** Seats of those entitlements held by machines or people. */
+  @Property({ type: 'integer' })
+  assigned!: number;
+
+  /** Seats of those entitlements taken automatically from the pool. */
+  @Property({ type: 'integer' })
+  pooled!: number;
+}
+
+/** Machines whose figures must be recomputed; written by triggers on the inventory tables and by the change-log consumer. */
+@Entity({ tableName: 'compliance_dirty_machine' })
+export class ComplianceDirtyMachine {
+  @PrimaryKey({ type: 'uuid' })
+  machineId!: string;
+}
+
+/** Where the engine stands: the last registry change applied and the date results were evaluated on. */
+@Entity({ tableName: 'compliance_state' })
+export class ComplianceState {
+  [OptionalProps]?: 'changeWatermark' | 'evaluatedOn' | 'recomputedAt';
+
+  /** Always 1: the engine has one state. */
+  @PrimaryKey({ type: 'smallint', autoincrement: false })
+  id!: number;
+
+  @Property({ type: 'bigint', default: 0 })
+  changeWatermark: string = '0';
+
+  @Property({ type: 'date', nullable: true })
+  evaluatedOn: string | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  recomputedAt: Date | null = null;
+}

@@ -1,0 +1,46 @@
+import DataLoader from 'dataloader';
+import type { CategoryCounts, ComplianceRepository, CostRow, MachineStatusRow, UnitTotals } from './compliance.repository';
+
+function grouped<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const row of rows) {
+    const list = map.get(key(row));
+    if (list) list.push(row);
+    else map.set(key(row), [row]);
+  }
+  return map;
+}
+
+export interface UnitFigures {
+  categories: CategoryCounts[];
+  totals: UnitTotals | null;
+  costs: CostRow[];
+}
+
+/** Per-request loaders: every unit of a dashboard's page is answered by three statements, whatever its size. */
+export function createComplianceLoaders(repository: ComplianceRepository, scope: (ids: readonly string[]) => Promise<Set<string>>) {
+  const figures = (includeDescendants: boolean) =>
+    new DataLoader<string, UnitFigures>(async (unitIds) => {
+      const [categories, totals, costs] = await Promise.all([
+        repository.categoryCounts(unitIds, includeDescendants),
+        repository.totals(unitIds, includeDescendants),
+        repository.shortfallCosts(unitIds, includeDescendants),
+      ]);
+      const byUnit = grouped(categories, (c) => c.unitId);
+      const totalsByUnit = new Map(totals.map((t) => [t.unitId, t]));
+      const costsByUnit = grouped(costs, (c) => c.unitId);
+      return unitIds.map((id) => ({ categories: byUnit.get(id) ?? [], totals: totalsByUnit.get(id) ?? null, costs: costsByUnit.get(id) ?? [] }));
+    });
+  return {
+    unitFigures: { subtree: figures(true), alone: figures(false) },
+    machineStatuses: new DataLoader<string, MachineStatusRow[]>(async (machineIds) => {
+      const byMachine = grouped(await repository.machineStatuses(machineIds), (r) => r.machineId);
+      return machineIds.map((id) => byMachine.get(id) ?? []);
+    }),
+    unitInScope: new DataLoader<string, boolean>(async (ids) => {
+      const inside = await scope(ids);
+      return ids.map((id) => inside.has(id));
+    }),
+  };
+}
+export type ComplianceLoaders = ReturnType<typeof createComplianceLoaders>;

@@ -1,0 +1,129 @@
+import { sqlArray, startLockedWorker, type LockedWorker, type Logger } from '@genuine/kit';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
+import { ComplianceEngine } from './compliance.engine';
+
+export const COMPLIANCE_JOB = 'compliance';
+const MAX_CHANGES_PER_BATCH = 5000;
+
+interface ChangeRow {
+  id: string;
+  entity: string;
+  entity_id: string;
+  action: string;
+  org_unit_ids: string[];
+}
+
+/**
+ * One incremental step, in the locked transaction: machines the audit side marked dirty (triggers on the inventory
+ * tables), registry changes from the change log, and entitlements that started or ended since the last evaluation
+ * date, become one set of machines to recompute. The registry hands out change-log ids in commit order (it
+ * serializes appends under an advisory lock until commit), so the watermark is simply the last id applied.
+ */
+export async function complianceBatch(tx: EntityManager): Promise<number> {
+  const [state] = await tx.execute<Array<{ change_watermark: string; evaluated_on: string | null; today: string; horizon: string }>>(
+    `select s.change_watermark::text, to_char(s.evaluated_on, 'YYYY-MM-DD') as evaluated_on, to_char(current_date, 'YYYY-MM-DD') as today,
+            (select coalesce(max(id), 0)::text from registry_public.change_log) as horizon
+       from audit.compliance_state s where s.id = 1 for update`,
+  );
+  const engine = new ComplianceEngine(tx, state.today);
+  if (state.evaluated_on === null) {
+    // Never computed: the first run is a full recompute; changes up to now are part of it.
+    const { machines } = await engine.recomputeAll();
+    await tx.execute(`update audit.compliance_state set change_watermark = ?::bigint, evaluated_on = ?::date, recomputed_at = now() where id = 1`, [state.horizon, state.today]);
+    return Math.max(machines, 1);
+  }
+
+  const changes = await tx.execute<ChangeRow[]>(
+    `select id::text, entity, entity_id, action, org_unit_ids::text[] as org_unit_ids from registry_public.change_log
+      where id > ?::bigint and id <= ?::bigint order by id limit ?`,
+    [state.change_watermark, state.horizon, MAX_CHANGES_PER_BATCH],
+  );
+  const watermark = changes.length === MAX_CHANGES_PER_BATCH ? changes[changes.length - 1].id : state.horizon;
+  const dirty = await tx.execute<Array<{ machine_id: string }>>(`delete from audit.compliance_dirty_machine returning machine_id`);
+
+  let fullRecompute = false;
+  const machineIds = new Set(dirty.map((d) => d.machine_id));
+  const subtreeProducts: Array<{ units: string[]; entitlementId: string }> = [];
+  for (const change of changes) {
+    if (change.entity === 'machine') machineIds.add(change.entity_id);
+    else if (change.entity === 'assignment') {
+      const holders = await tx.execute<Array<{ id: string }>>(
+        `select coalesce(a.machine_id, m.id) as id from registry_public.assignment a
+           left join registry_public.machine m on m.operator_person_id = a.person_id
+          where a.id = ? and coalesce(a.machine_id, m.id) is not null`,
+        [change.entity_id],
+      );
+      for (const h of holders) machineIds.add(h.id);
+    } else if (change.entity === 'entitlement') subtreeProducts.push({ units: change.org_unit_ids, entitlementId: change.entity_id });
+    else if (change.entity === 'org_unit') continue;
+    else fullRecompute = true; // catalogue coverage or licensability: anything can move
+  }
+  if (state.evaluated_on !== state.today) {
+    // Entitlements that began or ended since the last evaluation date cover differently today.
+    const turned = await tx.execute<Array<{ id: string; org_unit_id: string }>>(
+      `select id, org_unit_id from registry_public.entitlement
+        where (valid_from > ?::date and valid_from <= ?::date) or (valid_until >= ?::date and valid_until < ?::date)`,
+      [state.evaluated_on, state.today, state.evaluated_on, state.today],
+    );
+    for (const e of turned) subtreeProducts.push({ units: [e.org_unit_id], entitlementId: e.id });
+  }
+  if (fullRecompute) {
+    await engine.recomputeAll();
+  } else {
+    for (const { units, entitlementId } of subtreeProducts) {
+      // Machines under the owning unit(s) with an install the entitlement could cover, and its seat holders.
+      const affected = await tx.execute<Array<{ machine_id: string }>>(
+        `select distinct ci.machine_id from audit.compliance_install ci
+           join registry_public.org_unit_ancestry a on a.unit_id = ci.org_unit_id and a.ancestor_id = any(?::uuid[])
+           join registry_public.edition_coverage c on c.covered_edition_id = ci.edition_id
+           join registry_public.entitlement e on e.edition_id = c.edition_id and e.id = ?
+         union
+         select machine_id from registry_public.assignment where entitlement_id = ? and machine_id is not null`,
+        [sqlArray(units.filter(Boolean)), entitlementId, entitlementId],
+      );
+      for (const a of affected) machineIds.add(a.machine_id);
+      await engine.refreshUnits(units.filter(Boolean));
+    }
+    await engine.recomputeMachines([...machineIds]);
+  }
+  await tx.execute(`update audit.compliance_state set change_watermark = ?::bigint, evaluated_on = ?::date where id = 1`, [watermark, state.today]);
+  return changes.length + dirty.length + (fullRecompute ? 1 : 0);
+}
+
+/** Full recompute on demand (`npm run recompute`, the ADMIN mutation), under the same lock as the worker. */
+export async function recomputeEverything(tx: EntityManager): Promise<number> {
+  const [state] = await tx.execute<Array<{ today: string; horizon: string }>>(
+    `select to_char(current_date, 'YYYY-MM-DD') as today, (select coalesce(max(id), 0)::text from registry_public.change_log) as horizon
+       from audit.compliance_state where id = 1 for update`,
+  );
+  const { machines } = await new ComplianceEngine(tx, state.today).recomputeAll();
+  await tx.execute(`update audit.compliance_state set change_watermark = ?::bigint, evaluated_on = ?::date, recomputed_at = now() where id = 1`, [state.horizon, state.today]);
+  return machines;
+}
+
+/**
+ * The background worker every audit replica starts; the advisory lock lets one of them run at a time. It wakes on
+ * the NOTIFYs of inventory writes and registry changes, and polls in case one is missed.
+ */
+export function startComplianceWorker(orm: MikroORM, log: Logger, pollMs = 1000): LockedWorker {
+  const worker = startLockedWorker({ orm, name: COMPLIANCE_JOB, log, batch: complianceBatch, pollMs, busyPauseMs: 0 });
+  const listener = new Client({ connectionString: orm.config.get('clientUrl') });
+  let listening = false;
+  listener.on('notification', () => worker.wake());
+  listener.on('error', (err) => log.warn({ err }, 'compliance listener lost; polling only'));
+  listener
+    .connect()
+    .then(() => listener.query('listen genuine_compliance_dirty; listen genuine_registry_change'))
+    .then(() => {
+      listening = true;
+    })
+    .catch((err: unknown) => log.warn({ err }, 'compliance listener unavailable; polling only'));
+  return {
+    wake: () => worker.wake(),
+    stop: async () => {
+      await worker.stop();
+      if (listening) await listener.end().catch(() => undefined);
+    },
+  };
+}
