@@ -107,6 +107,9 @@ export async function complianceScenario(o: ComplianceOptions): Promise<Figure[]
     try {
       const body = JSON.stringify({ query: `{ orgUnit(code: ${JSON.stringify(o.rootCode)}) { compliance { machineCount fullyLicensed categories { category licensed unlicensed missing rate } shortfallCost { amount currency } } } }` });
       const result = await autocannon({ url: stack.url, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body, connections: o.connections, duration: o.durationSeconds });
+      if (result.requests.total === 0 || result.non2xx > 0 || result.errors > 0) {
+        throw new Error(`${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors`);
+      }
       figures.push(measured({ scenario: 'compliance', figure: `OrgUnit.compliance of the root, ${o.connections} clients, p99`, unit: 'ms', ours: result.latency.p99, baselineName: 'req/s', baseline: result.requests.average, target: 'p99 < 50 ms' }));
     } finally {
       await stack.stop();

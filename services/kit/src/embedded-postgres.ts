@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { Logger } from 'pino';
+import { keepExchangesTogether } from './pglite-exclusive';
 
 export interface EmbeddedPostgres {
   /** A `postgres://` URL any PostgreSQL client can use. */
@@ -33,6 +34,7 @@ export async function startEmbeddedPostgres(options: {
     port: options.port ?? 0,
     maxConnections: options.maxConnections,
   });
+  keepExchangesTogether(server, db);
   await server.start();
   const [host, port] = server.getServerConn().split(':');
   const url = `postgres://postgres@${host}:${port}/postgres`;
