@@ -98,6 +98,8 @@ export class SubgraphServer<TContext extends object> {
             });
           }
           const child = log.child({ requestId, actor: actor.id });
+          // One line per request at debug level: the operation, never its variables (they may carry secrets).
+          child.debug({ operation: typeof req.body?.operationName === 'string' ? req.body.operationName : null }, 'graphql request');
           return this.options.context({ actor, requestId, log: child, req });
         },
       }),
