@@ -92,6 +92,19 @@ it('computes OrgUnit.compliance and Machine.compliance from inventories and seat
   }
   expect(last).toEqual(expected);
 
+  const positions = data<{ orgUnit: unknown }>(
+    await gql(url, `{ orgUnit(code: "${unit}") {
+      positions(filter: { onlyShortfall: true, category: OFFICE }) { totalCount edges { node { edition { id } installs covered entitled assigned pooled shortfall surplus shortfallCost { amount currency } } } }
+      unlicensedInstallations { totalCount edges { node { machine { id } edition { id } coveredBy } } } } }`),
+  );
+  expect(positions.orgUnit).toEqual({
+    positions: {
+      totalCount: 1,
+      edges: [{ node: { edition: { id: edition.id }, installs: 2, covered: 1, entitled: 1, assigned: 1, pooled: 0, shortfall: 1, surplus: 0, shortfallCost: { amount: '2899.00', currency: 'CNY' } } }],
+    },
+    unlicensedInstallations: { totalCount: 1, edges: [{ node: { machine: { id: machines[1].id }, edition: { id: edition.id }, coveredBy: null } }] },
+  });
+
   const explained = data<{ machine: { complianceExplanation: Array<{ coveredBy: string | null; reason: string; edition: { id: string } }> } }>(
     await gql(url, `query($m: ID!) { machine(id: $m) { complianceExplanation(category: OFFICE) { coveredBy reason edition { id } } } }`, { m: machines[1].id }),
   );

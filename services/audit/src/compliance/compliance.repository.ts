@@ -101,37 +101,44 @@ export class ComplianceRepository {
     );
   }
 
-  async positions(unitId: string, includeDescendants: boolean, filter: PositionFilter, after: string | null, limit: number): Promise<PositionRow[]> {
-    return this.em.execute<PositionRow[]>(
-      `with scope as (${unitsOf(includeDescendants)}),
+  /** The filtered positions of a unit (summed over its subtree), as a query fragment and its parameters. */
+  private positionsOf(unitId: string, includeDescendants: boolean, filter: PositionFilter): { sql: string; params: unknown[] } {
+    return {
+      sql: `with scope as (${unitsOf(includeDescendants)}),
        agg as (
          select p.edition_id, sum(p.installs)::int as installs, sum(p.covered)::int as covered, sum(p.entitled)::int as entitled,
                 sum(p.assigned)::int as assigned, sum(p.pooled)::int as pooled
            from scope s join audit.compliance_position p on p.org_unit_id = s.unit_id group by p.edition_id
-       )
-       select a.edition_id as "editionId", a.installs, a.covered, a.entitled, a.assigned, a.pooled,
-              a.installs - a.covered as shortfall, greatest(a.entitled - a.assigned - a.pooled, 0) as surplus,
+       ),
+       filtered as (
+         select a.*, ed.category from agg a join registry_public.edition ed on ed.id = a.edition_id
+          where (?::text is null or ed.category = ?) and (?::uuid is null or a.edition_id = ?::uuid)
+            and (not ?::boolean or a.installs > a.covered)
+       )`,
+      params: [sqlArray([unitId]), filter.category ?? null, filter.category ?? null, filter.editionId ?? null, filter.editionId ?? null, filter.onlyShortfall ?? false],
+    };
+  }
+
+  async positions(unitId: string, includeDescendants: boolean, filter: PositionFilter, after: string | null, limit: number): Promise<PositionRow[]> {
+    const base = this.positionsOf(unitId, includeDescendants, filter);
+    return this.em.execute<PositionRow[]>(
+      `${base.sql}
+       select f.edition_id as "editionId", f.installs, f.covered, f.entitled, f.assigned, f.pooled,
+              f.installs - f.covered as shortfall, greatest(f.entitled - f.assigned - f.pooled, 0) as surplus,
               pr.unit_cost::text as "unitCost", pr.cost_currency as currency,
-              case when pr.unit_cost is null then null else to_char((a.installs - a.covered) * pr.unit_cost, 'FM999999999999990.00') end as "shortfallCost",
-              ed.category
-         from agg a join registry_public.edition ed on ed.id = a.edition_id
-         left join registry_public.edition_price pr on pr.edition_id = a.edition_id
-        where (?::text is null or ed.category = ?) and (?::uuid is null or a.edition_id = ?::uuid)
-          and (not ?::boolean or a.installs > a.covered)
-          and (?::uuid is null or a.edition_id > ?::uuid)
-        order by a.edition_id limit ?`,
-      [
-        sqlArray([unitId]),
-        filter.category ?? null,
-        filter.category ?? null,
-        filter.editionId ?? null,
-        filter.editionId ?? null,
-        filter.onlyShortfall ?? false,
-        after,
-        after,
-        limit,
-      ],
+              case when pr.unit_cost is null then null else to_char((f.installs - f.covered) * pr.unit_cost, 'FM999999999999990.00') end as "shortfallCost",
+              f.category
+         from filtered f left join registry_public.edition_price pr on pr.edition_id = f.edition_id
+        where (?::uuid is null or f.edition_id > ?::uuid)
+        order by f.edition_id limit ?`,
+      [...base.params, after, after, limit],
     );
+  }
+
+  async countPositions(unitId: string, includeDescendants: boolean, filter: PositionFilter): Promise<number> {
+    const base = this.positionsOf(unitId, includeDescendants, filter);
+    const [row] = await this.em.execute<Array<{ n: number }>>(`${base.sql} select count(*)::int as n from filtered`, base.params);
+    return row.n;
   }
 
   async machineStatuses(machineIds: readonly string[]): Promise<MachineStatusRow[]> {
@@ -159,6 +166,16 @@ export class ComplianceRepository {
         order by ci.machine_id, ci.edition_id limit ?`,
       [unitId, after?.[0] ?? null, after?.[0] ?? null, after?.[1] ?? null, limit],
     );
+  }
+
+  async countUnlicensed(unitId: string): Promise<number> {
+    const [row] = await this.em.execute<Array<{ n: number }>>(
+      `select count(*)::int as n from audit.compliance_install ci
+         join registry_public.org_unit_ancestry a on a.unit_id = ci.org_unit_id and a.ancestor_id = ?
+        where ci.licensable and ci.basis is null`,
+      [unitId],
+    );
+    return row.n;
   }
 
   /** Machine seats of entitlements owned in the subtree that cover nothing installed on their machine. */

@@ -42,13 +42,13 @@ export class ComplianceService {
   async positions(actor: Actor, unitId: string, includeDescendants: boolean, filter: PositionFilter, first: number, after: string | null) {
     if (!(await this.unitVisible(actor, unitId))) throw notFound('Org unit');
     const rows = await this.repository.positions(unitId, includeDescendants, filter, after, first + 1);
-    return { items: rows.slice(0, first), hasNextPage: rows.length > first, totalCount: async () => (await this.repository.positions(unitId, includeDescendants, filter, null, 100_000)).length };
+    return { items: rows.slice(0, first), hasNextPage: rows.length > first, totalCount: () => this.repository.countPositions(unitId, includeDescendants, filter) };
   }
 
   async unlicensed(actor: Actor, unitId: string, first: number, after: [string, string] | null) {
     if (!(await this.unitVisible(actor, unitId))) throw notFound('Org unit');
     const rows = await this.repository.unlicensed(unitId, after, first + 1);
-    return { items: rows.slice(0, first), hasNextPage: rows.length > first, totalCount: async () => (await this.repository.unlicensed(unitId, null, 1_000_000)).length };
+    return { items: rows.slice(0, first), hasNextPage: rows.length > first, totalCount: () => this.repository.countUnlicensed(unitId) };
   }
 
   async reclaimable(actor: Actor, unitId: string, first: number) {

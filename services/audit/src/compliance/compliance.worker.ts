@@ -45,19 +45,23 @@ export async function complianceBatch(tx: EntityManager): Promise<number> {
   let fullRecompute = false;
   const machineIds = new Set(dirty.map((d) => d.machine_id));
   const subtreeProducts: Array<{ units: string[]; entitlementId: string }> = [];
+  const assignmentIds: string[] = [];
   for (const change of changes) {
     if (change.entity === 'machine') machineIds.add(change.entity_id);
-    else if (change.entity === 'assignment') {
-      const holders = await tx.execute<Array<{ id: string }>>(
-        `select coalesce(a.machine_id, m.id) as id from registry_public.assignment a
-           left join registry_public.machine m on m.operator_person_id = a.person_id
-          where a.id = ? and coalesce(a.machine_id, m.id) is not null`,
-        [change.entity_id],
-      );
-      for (const h of holders) machineIds.add(h.id);
-    } else if (change.entity === 'entitlement') subtreeProducts.push({ units: change.org_unit_ids, entitlementId: change.entity_id });
+    else if (change.entity === 'assignment') assignmentIds.push(change.entity_id);
+    else if (change.entity === 'entitlement') subtreeProducts.push({ units: change.org_unit_ids, entitlementId: change.entity_id });
     else if (change.entity === 'org_unit') continue;
     else fullRecompute = true; // catalogue coverage or licensability: anything can move
+  }
+  if (assignmentIds.length > 0) {
+    // The seat's machine, or every machine its person operates: one statement for the whole batch.
+    const holders = await tx.execute<Array<{ id: string }>>(
+      `select coalesce(a.machine_id, m.id) as id from registry_public.assignment a
+         left join registry_public.machine m on m.operator_person_id = a.person_id
+        where a.id = any(?::uuid[]) and coalesce(a.machine_id, m.id) is not null`,
+      [sqlArray(assignmentIds)],
+    );
+    for (const h of holders) machineIds.add(h.id);
   }
   if (state.evaluated_on !== state.today) {
     // Entitlements that began or ended since the last evaluation date cover differently today.
