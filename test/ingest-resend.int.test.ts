@@ -8,6 +8,8 @@ import { Role, type Actor, type Authenticator } from '@genuine/kit';
 import { actorFor, testAdmin, uniqueCode } from '@genuine/kit/src/testing';
 import { agentBodyHash, decodeAgentBody, parseAgentMessage, peekAgentBody, type AgentInventory } from '@genuine/audit/src/ingest/agent-protocol';
 import { mountAgentEndpoint } from '@genuine/audit/src/ingest/agent.route';
+import { IngestRepository } from '@genuine/audit/src/ingest/ingest.repository';
+import { IdenticalResendBatcher } from '@genuine/audit/src/ingest/resend-batcher';
 import { InventoryOutcome } from '@genuine/audit/src/inventory/inventory.entity';
 import { AGENT_FIXTURES, ensureDefaultCatalogue, fixtureInventory, ingestService, InProcessRegistrar, openAuditOrm } from './support/audit';
 import { createTree, openRegistryOrm, silentLog } from './support/registry';
@@ -63,8 +65,10 @@ async function reports(machineId: string) {
 }
 
 async function installations(machineId: string) {
-  return auditOrm.em.fork().execute<Array<{ id: string; first: string; last: string }>>(
-    `select id, first_seen_at::text as first, last_seen_at::text as last from audit.installation where machine_id = ? order by id`,
+  // Keyed by (title, arch, OS flag); xmin changes whenever a row is rewritten, even with the same values.
+  return auditOrm.em.fork().execute<Array<{ id: string; version: string; first: string; last: string }>>(
+    `select concat_ws('|', title_id, arch, is_operating_system) as id, xmin::text as version, first_seen_at::text as first, last_seen_at::text as last
+       from audit.installation where machine_id = ? order by 1`,
     [machineId],
   );
 }
@@ -141,6 +145,75 @@ describe('byte-identical re-sends', () => {
     const changed = await ingestService(auditOrm, registrar).submit(admin, { ...sent, software: sent.software.slice(1), collectedAt: day(11).toISOString() }, day(11), bodyB);
     expect(changed.outcome).toBe(InventoryOutcome.APPLIED);
     expect(await ingestService(auditOrm, registrar).resubmit(admin, bodyA, day(12))).toBeNull();
+  });
+});
+
+describe('identical re-sends recorded together (IdenticalResendBatcher)', () => {
+  it('gives each re-send of a burst what it would get alone, in one statement per batch', async () => {
+    const registrar = new InProcessRegistrar(registryOrm);
+    const [hashA, hashB, hashC] = [uniqueCode('bodyA'), uniqueCode('bodyB'), uniqueCode('bodyC')];
+    const a = await ingestService(auditOrm, registrar).submit(admin, inventory(tree.east.code, 14), day(14), hashA);
+    const b = await ingestService(auditOrm, registrar).submit(admin, inventory(tree.east.code, 14), day(14), hashB);
+    // C's state has moved on since its body (same content collected later, arriving another way): re-sends are STALE.
+    const sentC = inventory(tree.east.code, 14);
+    const c = await ingestService(auditOrm, registrar).submit(admin, sentC, day(14), hashC);
+    await ingestService(auditOrm, registrar).submit(admin, { ...sentC, collectedAt: day(15).toISOString() }, day(15));
+    const stateC = await state(c.machineId);
+
+    const batches = jest.spyOn(IngestRepository.prototype, 'recordIdenticalResends');
+    const batcher = new IdenticalResendBatcher(() => auditOrm.em.fork(), { maxBatch: 100, concurrency: 1 });
+    const west: Actor = actorFor(Role.AGENT, tree.west);
+    const resend = (bodyHash: string, actor: Actor = testAdmin, requestId = uniqueCode('req')) =>
+      batcher.record({ bodyHash, scopeUnitId: actor.scopeUnitId, receivedAt: day(16), actorId: actor.id, requestId });
+    try {
+      const results = await Promise.all([
+        resend(hashA),
+        resend(hashA, testAdmin, 'req-a2'),
+        resend(hashB),
+        resend(uniqueCode('unknown')),
+        resend(hashB, west),
+        resend(hashC),
+        resend(hashA, testAdmin, 'req-a3'),
+      ]);
+      // The first went alone; the six that arrived meanwhile went together.
+      expect(batches.mock.calls.map(([items]) => items.length)).toEqual([1, 6]);
+      expect(results.map((r) => r && [r.machineId, r.outcome])).toEqual([
+        [a.machineId, 'UNCHANGED'],
+        [a.machineId, 'UNCHANGED'],
+        [b.machineId, 'UNCHANGED'],
+        null,
+        null,
+        [c.machineId, 'STALE'],
+        [a.machineId, 'UNCHANGED'],
+      ]);
+      const reportsA = await reports(a.machineId);
+      expect(reportsA.map((r) => r.outcome)).toEqual(['APPLIED', 'UNCHANGED', 'UNCHANGED', 'UNCHANGED']);
+      expect(reportsA.slice(1).map((r) => ({ ...r, requestId: '' }))).toEqual(Array(3).fill({ ...reportsA[0], outcome: 'UNCHANGED', requestId: '' }));
+      expect(new Set(results.map((r) => r?.reportId).filter(Boolean)).size).toBe(5);
+      expect((await reports(b.machineId)).map((r) => r.outcome)).toEqual(['APPLIED', 'UNCHANGED']);
+      expect(await state(a.machineId)).toMatchObject({ lastReportAt: day(16), lastCollectedAt: day(14), bodyHash: hashA });
+      expect(await state(c.machineId)).toEqual(stateC);
+      expect((await reports(c.machineId)).map((r) => r.outcome)).toEqual(['APPLIED', 'UNCHANGED', 'STALE']);
+    } finally {
+      batches.mockRestore();
+    }
+  });
+
+  it('batches running at once over the same machines, in opposite orders, all apply (rows are locked in machine order)', async () => {
+    const registrar = new InProcessRegistrar(registryOrm);
+    const hashes = Array.from({ length: 12 }, () => uniqueCode('body'));
+    for (const hash of hashes) await ingestService(auditOrm, registrar).submit(admin, inventory(tree.east.code, 17), day(17), hash);
+    const batchers = [0, 1, 2].map(() => new IdenticalResendBatcher(() => auditOrm.em.fork(), { maxBatch: 100, concurrency: 2 }));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, round) =>
+        batchers.flatMap((batcher, n) =>
+          (n % 2 === 0 ? hashes : [...hashes].reverse()).map((bodyHash) =>
+            batcher.record({ bodyHash, scopeUnitId: null, receivedAt: day(18 + round), actorId: testAdmin.id, requestId: uniqueCode('req') }),
+          ),
+        ),
+      ).flat(),
+    );
+    expect(results.every((r) => r?.outcome === 'UNCHANGED')).toBe(true);
   });
 });
 

@@ -48,8 +48,10 @@ const software = (name: string, version: string | null = '1.0', publisher: strin
 
 async function installationRows(machineId: string) {
   return auditOrm.em.fork().execute<Array<{ id: string; name: string; first: string; last: string; os: boolean }>>(
-    `select i.id, t.name, i.first_seen_at::text as first, i.last_seen_at::text as last, i.is_operating_system as os
-       from audit.installation i join audit.software_title t on t.id = i.title_id where i.machine_id = ? order by i.id`,
+    // An installation is identified by its key within the machine (title, arch, OS flag).
+    `select concat_ws('|', i.title_id, i.arch, i.is_operating_system) as id, t.name, i.first_seen_at::text as first, i.last_seen_at::text as last,
+            i.is_operating_system as os
+       from audit.installation i join audit.software_title t on t.id = i.title_id where i.machine_id = ? order by 1`,
     [machineId],
   );
 }

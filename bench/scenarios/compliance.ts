@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Pool } from 'pg';
-import { withAdvisoryXactLock } from '@genuine/kit';
+import { withAdvisoryXactLock, withClient } from '@genuine/kit';
 import { auditOrmConfig } from '@genuine/audit';
 import { COMPLIANCE_JOB, complianceBatch, recomputeEverything } from '@genuine/audit/src/compliance/compliance.worker';
 import { startChild } from '../support/child';
@@ -23,41 +23,53 @@ const ADMIN = 'bench-admin-token-0123456789abcdef';
  * The best single SQL statement for the per-unit figures of a full recompute: per unit and tracked category,
  * machines LICENSED / UNLICENSED / MISSING, from installations, recognized titles and direct coverage (seats on
  * the machine, site licenses of the unit's ancestors). It skips pools, per-user seats and OEM bindings, and stores
- * nothing, so it is a floor for the engine rather than the same work.
+ * nothing, so it is a floor for the engine rather than the same work. Written to be fast, not literal: coverage,
+ * active entitlements and active machines are materialized once and joined (hash joins), where correlated EXISTS
+ * over the recursive coverage view ran its recursion once per installation.
  */
 const BEST_SQL = `
-  with ent as (select * from registry_public.entitlement where not retired and valid_from <= current_date and (valid_until is null or valid_until >= current_date)),
-  inst as (
-    select distinct i.machine_id, t.edition_id, ed.category, ed.licensable, m.org_unit_id
-      from audit.installation i join audit.software_title t on t.id = i.title_id and t.edition_id is not null and not t.ignored
-      join registry_public.edition ed on ed.id = t.edition_id
-      join registry_public.machine m on m.id = i.machine_id and m.status = 'ACTIVE'
-     where ed.category in ('OPERATING_SYSTEM', 'OFFICE', 'ANTIVIRUS')
-  ),
-  covered as (
-    select inst.*, not inst.licensable
-        or exists (select 1 from registry_public.assignment a join ent e on e.id = a.entitlement_id
-                     join registry_public.edition_coverage c on c.edition_id = e.edition_id and c.covered_edition_id = inst.edition_id
-                    where a.active and a.machine_id = inst.machine_id)
-        or exists (select 1 from registry_public.org_unit_ancestry an join ent e on e.org_unit_id = an.ancestor_id and e.metric = 'SITE'
-                     join registry_public.edition_coverage c on c.edition_id = e.edition_id and c.covered_edition_id = inst.edition_id
-                    where an.unit_id = inst.org_unit_id) as ok
-      from inst
-  ),
-  status as (
-    select m.id, m.org_unit_id, cat.category,
-           case when count(c.edition_id) = 0 then 'MISSING' when bool_and(c.ok) then 'LICENSED' else 'UNLICENSED' end as status
-      from registry_public.machine m cross join (values ('OPERATING_SYSTEM'), ('OFFICE'), ('ANTIVIRUS')) cat(category)
-      left join covered c on c.machine_id = m.id and c.category = cat.category
-     where m.status = 'ACTIVE' group by m.id, m.org_unit_id, cat.category
-  )
-  select org_unit_id, category, count(*) filter (where status = 'LICENSED') as licensed, count(*) as machines from status group by 1, 2`;
+  with ent as materialized (
+      select id, edition_id, org_unit_id, metric from registry_public.entitlement
+       where not retired and valid_from <= current_date and (valid_until is null or valid_until >= current_date)),
+    cov as materialized (select edition_id, covered_edition_id from registry_public.edition_coverage),
+    m as materialized (select id, org_unit_id from registry.machine where status = 'ACTIVE'),
+    inst as (
+      select distinct i.machine_id, t.edition_id, ed.category, ed.licensable, m.org_unit_id
+        from audit.installation i join audit.software_title t on t.id = i.title_id and t.edition_id is not null and not t.ignored
+        join registry_public.edition ed on ed.id = t.edition_id
+        join m on m.id = i.machine_id
+       where ed.category in ('OPERATING_SYSTEM', 'OFFICE', 'ANTIVIRUS')
+    ),
+    seat as (
+      select distinct a.machine_id, c.covered_edition_id as edition_id
+        from registry_public.assignment a join ent e on e.id = a.entitlement_id join cov c on c.edition_id = e.edition_id
+       where a.active and a.machine_id is not null
+    ),
+    site as (
+      select distinct an.unit_id, c.covered_edition_id as edition_id
+        from ent e join cov c on c.edition_id = e.edition_id join registry_public.org_unit_ancestry an on an.ancestor_id = e.org_unit_id
+       where e.metric = 'SITE'
+    ),
+    covered as (
+      select inst.machine_id, inst.org_unit_id, inst.category, (not inst.licensable or s.machine_id is not null or st.unit_id is not null) as ok
+        from inst left join seat s on s.machine_id = inst.machine_id and s.edition_id = inst.edition_id
+        left join site st on st.unit_id = inst.org_unit_id and st.edition_id = inst.edition_id
+    ),
+    status as (
+      select m.id, m.org_unit_id, cat.category,
+             case when count(c.machine_id) = 0 then 'MISSING' when bool_and(c.ok) then 'LICENSED' else 'UNLICENSED' end as status
+        from m cross join (values ('OPERATING_SYSTEM'), ('OFFICE'), ('ANTIVIRUS')) cat(category)
+        left join covered c on c.machine_id = m.id and c.category = cat.category
+       group by m.id, m.org_unit_id, cat.category
+    )
+    select org_unit_id, category, count(*) filter (where status = 'LICENSED') as licensed, count(*) as machines from status group by 1, 2`;
 
 /** Full recompute vs the best single SQL, incremental latency after one inventory, and the root's figures under load. */
 export async function complianceScenario(o: ComplianceOptions): Promise<Figure[]> {
   const figures: Figure[] = [];
   const orm = await MikroORM.init(auditOrmConfig({ databaseUrl: o.databaseUrl, poolMax: 4 }));
-  const pool = new Pool({ connectionString: o.databaseUrl, max: 2 });
+  // JIT compilation costs seconds on these plans and saves nothing; the engine turns it off too.
+  const pool = new Pool({ connectionString: o.databaseUrl, max: 2, options: '-c jit=off' });
   try {
     const full: number[] = [];
     const best: number[] = [];
@@ -82,9 +94,25 @@ export async function complianceScenario(o: ComplianceOptions): Promise<Figure[]
       await withAdvisoryXactLock(orm.em, COMPLIANCE_JOB, complianceBatch);
       latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
     }
-    latencies.sort((a, b) => a - b);
-    const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))];
-    figures.push(measured({ scenario: 'compliance', figure: `incremental update after one inventory, p99 of ${latencies.length}`, unit: 'ms', ours: p99, baselineName: 'median', baseline: median(latencies), target: 'p99 < 50 ms', runs: latencies }));
+    const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.99))];
+    figures.push(measured({ scenario: 'compliance', figure: `incremental update after one inventory, p99 of ${latencies.length}`, unit: 'ms', ours: p99(latencies), baselineName: 'median', baseline: median(latencies), target: 'p99 < 50 ms', runs: latencies }));
+
+    // The same machines' next inventories each lose one recognized licensable title (uninstalled): what they ask of
+    // pools changes, so the product's pool is dealt again over every machine that needs it.
+    const changedLatencies: number[] = [];
+    for (const { machine_id } of sample) {
+      await pool.query(
+        `delete from audit.installation i using audit.software_title t, registry_public.edition ed
+          where i.machine_id = $1 and t.id = i.title_id and ed.id = t.edition_id and ed.licensable
+            and i.title_id = (select min(i2.title_id::text)::uuid from audit.installation i2 join audit.software_title t2 on t2.id = i2.title_id
+                               join registry_public.edition e2 on e2.id = t2.edition_id where i2.machine_id = $1 and e2.licensable)`,
+        [machine_id],
+      );
+      const started = process.hrtime.bigint();
+      await withAdvisoryXactLock(orm.em, COMPLIANCE_JOB, complianceBatch);
+      changedLatencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    figures.push(measured({ scenario: 'compliance', figure: `incremental update after an inventory that removes a licensed title, p99 of ${changedLatencies.length}`, unit: 'ms', ours: p99(changedLatencies), baselineName: 'median', baseline: median(changedLatencies), target: 'printed (re-deals the product\'s pools)', runs: changedLatencies }));
   } catch (err) {
     figures.push(failed('compliance', 'recompute', 'runs', err instanceof Error ? err.message.split('\n')[0] : String(err)));
   } finally {
@@ -93,6 +121,14 @@ export async function complianceScenario(o: ComplianceOptions): Promise<Figure[]
   }
 
   try {
+    // The dataset's titles are mapped already. A keyed (and removed) rule tells the start that the shipped rules
+    // were handled, so it does not replay them over 5 million installations while the root is being read.
+    await withClient(o.databaseUrl, (c) =>
+      c.query(
+        `insert into audit.normalization_rule (id, key, name_pattern, ignore, priority, created_by, removed_at, removed_by)
+         values (gen_random_uuid(), 'bench-dataset-mapped', '^$', true, 0, 'bench', now(), 'bench') on conflict (key) do nothing`,
+      ),
+    );
     const stack = await startChild('stack', 'scripts/start.ts', {
       NODE_ENV: 'production',
       DATABASE_URL: o.databaseUrl,
@@ -105,6 +141,7 @@ export async function complianceScenario(o: ComplianceOptions): Promise<Figure[]
       AUDIT_PORT: '0',
     }, /Genuine is running: (\S+)/);
     try {
+      await waitForIdleWorker(o.databaseUrl);
       const body = JSON.stringify({ query: `{ orgUnit(code: ${JSON.stringify(o.rootCode)}) { compliance { machineCount fullyLicensed categories { category licensed unlicensed missing rate } shortfallCost { amount currency } } } }` });
       const result = await autocannon({ url: stack.url, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body, connections: o.connections, duration: o.durationSeconds });
       if (result.requests.total === 0 || result.non2xx > 0 || result.errors > 0) {
@@ -118,4 +155,22 @@ export async function complianceScenario(o: ComplianceOptions): Promise<Figure[]
     figures.push(failed('compliance', 'OrgUnit.compliance through the gateway', 'p99 < 50 ms', err instanceof Error ? err.message.split('\n')[0] : String(err)));
   }
   return figures;
+}
+
+/** Until the compliance worker has applied every change (no dirty machine, watermark at the change log's end). */
+async function waitForIdleWorker(databaseUrl: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const idle = await withClient(databaseUrl, async (c) => {
+      const { rows } = await c.query<{ idle: boolean }>(
+        `select not exists (select 1 from audit.compliance_dirty_machine)
+                and s.change_watermark >= (select coalesce(max(id), 0) from registry_public.change_log) as idle
+           from audit.compliance_state s where s.id = 1`,
+      );
+      return rows[0]?.idle === true;
+    });
+    if (idle) return;
+    if (Date.now() > deadline) throw new Error('the compliance worker did not catch up in time');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

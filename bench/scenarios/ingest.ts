@@ -7,7 +7,8 @@ import { Dataset } from '../dataset/model';
 import { ocsInventoryZlib } from '../dataset/inventories';
 import { startChild, type BenchChild } from '../support/child';
 import { failed, median, measured, type Figure } from '../support/report';
-import { BENCH_ADMIN_TOKEN } from './dashboard';
+import { statementCounterNodeOptions } from '../support/stats-client';
+import { BENCH_ADMIN_TOKEN, SERVICE_NODE_FLAGS, type StackLayout } from './dashboard';
 
 export interface IngestOptions {
   databaseUrl: string;
@@ -21,6 +22,8 @@ export interface IngestOptions {
   installs: number;
   /** Overrides the mode's counts (first ingests and re-sends per run, reports in the memory run). */
   counts?: Partial<typeof COUNTS.full>;
+  /** `one` (default): `npm start`'s one process; `split`: gateway, registry and audit as three processes, as deployed. */
+  layout?: StackLayout;
   log: (line: string) => void;
 }
 
@@ -135,12 +138,69 @@ function stackErrors(output: string): string {
 const rate = (count: number, ms: number) => count / (ms / 1000);
 const mb = (bytes: number) => bytes / 1048576;
 
+/** The stack under test: its public URL, its processes, and the one whose memory the long run watches. */
+interface IngestStack {
+  readonly url: string;
+  readonly processes: BenchChild[];
+  /** The audit service (where inventories are parsed and stored), or the one process of the `one` layout. */
+  readonly audit: BenchChild;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The stack in production mode (rate limit off): `one` runs `scripts/start.ts` as `npm start` does (logs at warn);
+ * `split` runs the three services as three processes, as `dashboard` does (each `services/<name>/src/main.ts`, as
+ * the containers of `infra/` run them, at the default log level, info: one line per inventory), so the gateway's
+ * relay and the audit service's parsing can run on different cores as deployed.
+ */
+async function startIngestStack(databaseUrl: string, layout: StackLayout): Promise<IngestStack> {
+  const env = {
+    NODE_OPTIONS: `${statementCounterNodeOptions()} ${SERVICE_NODE_FLAGS}`,
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_MAX: '10',
+    GENUINE_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+    GENUINE_RATE_LIMIT: '0',
+  };
+  const stack = (processes: BenchChild[], audit: BenchChild): IngestStack => ({
+    url: processes[0].url,
+    processes,
+    audit,
+    output: () => processes.map((p) => p.output()).join('\n'),
+    stop: async () => {
+      for (const p of processes) await p.stop();
+    },
+  });
+  if (layout === 'one') {
+    const one = await startChild('genuine', 'scripts/start.ts', { ...env, LOG_LEVEL: 'warn', GENUINE_DEMO: '0', PORT: '0', REGISTRY_PORT: '0', AUDIT_PORT: '0' }, /Genuine is running: (\S+)/);
+    return stack([one], one);
+  }
+  // Each part prints its URL at info level.
+  const listening = (what: string) => new RegExp(`"url":"([^"]+)"[^\n]*"msg":"${what} listening"`);
+  const parts = { ...env, LOG_LEVEL: 'info' };
+  const started: BenchChild[] = [];
+  try {
+    const registry = await startChild('registry', 'services/registry/src/main.ts', { ...parts, REGISTRY_PORT: '0' }, listening('registry subgraph'));
+    started.push(registry);
+    const audit = await startChild('audit', 'services/audit/src/main.ts', { ...parts, AUDIT_PORT: '0', REGISTRY_URL: registry.url }, listening('audit subgraph'));
+    started.push(audit);
+    const gateway = await startChild('gateway', 'services/gateway/src/main.ts', { ...parts, PORT: '0', REGISTRY_URL: registry.url, AUDIT_URL: audit.url }, listening('gateway'));
+    started.push(gateway);
+    return stack([gateway, audit, registry], audit);
+  } catch (err) {
+    for (const p of started) await p.stop();
+    throw err;
+  }
+}
+
 /**
  * Issue 4 item 8: inventories as agents send them (zlib OCS XML with ~780 titles each) posted to the gateway's
- * `/ocsinventory`, `concurrency` at a time, against the whole stack in a child process. Figures: first ingests
- * (the machines are in the registry, the audit service has never seen them), byte-identical re-sends, re-sends
- * with the same content but a new collection time (what an agent sends a day later when nothing changed), and the
- * stack's RSS over a long run; each rate beside one COPY of the same installation rows into the same table.
+ * `/ocsinventory`, `concurrency` at a time, against the whole stack in child processes (see startIngestStack).
+ * Figures: first ingests (the machines are in the registry, the audit service has never seen them),
+ * byte-identical re-sends, re-sends with the same content but a new collection time (what an agent sends a day
+ * later when nothing changed), and the audit service's RSS over a long run; each rate beside one COPY of the same
+ * installation rows into the same table.
  */
 export async function ingestScenario(o: IngestOptions): Promise<Figure[]> {
   const { log } = o;
@@ -151,30 +211,17 @@ export async function ingestScenario(o: IngestOptions): Promise<Figure[]> {
   const figures: Figure[] = [];
   const client = new Client({ connectionString: o.databaseUrl });
   await client.connect();
-  let stack: BenchChild | undefined;
+  // One process by default, as the ingest was always measured: on a shared two-core machine three processes would
+  // also draw three times the scheduler's share. BENCH_STACK_LAYOUT=split runs the deployed layout.
+  const layout: StackLayout = o.layout ?? (process.env.BENCH_STACK_LAYOUT === 'split' ? 'split' : 'one');
+  let stack: IngestStack | undefined;
   try {
-    stack = await startChild(
-      'genuine',
-      'scripts/start.ts',
-      {
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: o.databaseUrl,
-        DATABASE_POOL_MAX: '10',
-        GENUINE_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
-        GENUINE_DEMO: '0',
-        GENUINE_RATE_LIMIT: '0',
-        PORT: '0',
-        REGISTRY_PORT: '0',
-        AUDIT_PORT: '0',
-      },
-      /Genuine is running: (\S+)/,
-    );
+    stack = await startIngestStack(o.databaseUrl, layout);
     const base = new URL(stack.url);
     const firstMachines = Array.from({ length: firstCount }, (_, i) => inventories.machine(i));
     const firstIds = firstMachines.map((m) => m.id);
     const render = (index: number, run: number) => ocsInventoryZlib(inventories, inventories.machine(index), COLLECTED(run));
-    log(`  ${o.installs} titles per inventory, ${o.concurrency} reports in flight; first ${firstCount} x ${o.runs} runs, re-sends ${counts.resend} x ${o.runs}, memory ${machines}`);
+    log(`  ${o.installs} titles per inventory, ${o.concurrency} reports in flight, stack ${layout === 'one' ? 'in one process' : 'as three processes'}; first ${firstCount} x ${o.runs} runs, re-sends ${counts.resend} x ${o.runs}, memory ${machines}`);
 
     // Warm-up: a few machines outside the measured ones, so the first run does not pay for JIT and pools.
     const warm = Array.from({ length: Math.min(20, Math.max(0, machines - firstCount)) }, (_, i) => render(firstCount + i, 0));
@@ -219,12 +266,13 @@ export async function ingestScenario(o: IngestOptions): Promise<Figure[]> {
     for (const note of notes) log(`  ${note}`);
     if (notes.length > 0) log(`  the stack's first errors:\n${stackErrors(stack.output())}`);
 
-    // Memory: `machines` first ingests in a row (bodies rendered in slices between posts), RSS sampled along the way.
+    // Memory: `machines` first ingests in a row (bodies rendered in slices between posts), the audit service's RSS
+    // (the one process's with `one`) sampled along the way.
     const samples: Array<{ at: number; rss: number }> = [];
     await forget(client, Array.from({ length: machines }, (_, i) => inventories.machine(i).id));
-    await stack.stats({ reset: true });
-    const running = stack;
-    const sample = async (at: number) => samples.push({ at, rss: (await running.stats()).rssBytes });
+    const { audit } = stack;
+    await audit.stats({ reset: true });
+    const sample = async (at: number) => samples.push({ at, rss: (await audit.stats()).rssBytes });
     await sample(0);
     const slice = Math.max(100, Math.floor(machines / 20));
     let memoryMs = 0;
@@ -236,7 +284,7 @@ export async function ingestScenario(o: IngestOptions): Promise<Figure[]> {
       memoryFailures += posted.failures.length;
       await sample(from + bodies.length);
     }
-    const peak = (await stack.stats()).maxRssBytes;
+    const peak = (await audit.stats()).maxRssBytes;
     const rss = samples.map((s) => mb(s.rss));
     log(`  memory: ${machines} first ingests at ${rate(machines, memoryMs).toFixed(1)} reports/s${memoryFailures ? `, ${memoryFailures} failed` : ''}; RSS MB at ${samples.map((s, i) => `${s.at}: ${rss[i].toFixed(0)}`).join(', ')}; peak ${mb(peak).toFixed(0)}`);
 
@@ -251,7 +299,7 @@ export async function ingestScenario(o: IngestOptions): Promise<Figure[]> {
       result(`ingest, first inventories (${label})`, firstRates, '>= 100 reports/s', `${firstCount} machines per run, all APPLIED; the baseline writes only the installation rows`),
       result(`ingest, identical re-sends (${label})`, sameRates, '>= 1000 reports/s', 'byte-identical bodies, all UNCHANGED'),
       result(`ingest, same content, new collection time (${label})`, newDateRates, '>= 1000 reports/s', 'what an agent sends the next day when nothing changed: parsed, then UNCHANGED by content checksum'),
-      measured({ scenario: 'ingest', figure: `peak RSS of the stack over ${machines.toLocaleString('en-US')} first ingests`, unit: 'MB', ours: mb(peak), baselineName: 'RSS after the first slice', baseline: rss[1] ?? null, target: 'flat', runs: rss, note: `RSS first / last / peak: ${rss[0]?.toFixed(0)} / ${rss[rss.length - 1]?.toFixed(0)} / ${mb(peak).toFixed(0)} MB (sampled every ${slice} reports)` }),
+      measured({ scenario: 'ingest', figure: `peak RSS of ${layout === 'one' ? 'the stack' : 'the audit service'} over ${machines.toLocaleString('en-US')} first ingests`, unit: 'MB', ours: mb(peak), baselineName: 'RSS after the first slice', baseline: rss[1] ?? null, target: 'flat', runs: rss, note: `RSS first / last / peak: ${rss[0]?.toFixed(0)} / ${rss[rss.length - 1]?.toFixed(0)} / ${mb(peak).toFixed(0)} MB (sampled every ${slice} reports)` }),
       measured({ scenario: 'ingest', figure: `ingest rate over the ${machines.toLocaleString('en-US')}-report memory run`, unit: 'reports/s', ours: rate(machines, memoryMs), baselineName: null, baseline: null, target: 'steady' }),
     );
     return figures;

@@ -18,13 +18,15 @@ export interface BenchDatabase {
 /**
  * A bench database of its own, created empty and migrated with the services' real migrations, so every table the
  * bench loads is exactly the one the code reads. On a server it is `genuine_bench` (dropped and recreated each
- * run, dropped at the end unless `keep`); without a server, an in-memory embedded PostgreSQL (PGlite) — slower by
+ * run, dropped at the end unless `keep`; `genuine_bench_<pid>` when not kept, `BENCH_DATABASE_NAME` overrides); without a server, an in-memory embedded PostgreSQL (PGlite) — slower by
  * nature, so its figures are not comparable with a server's.
  */
 export async function prepareBenchDatabase(options: { keep: boolean; forceEmbedded?: boolean }): Promise<BenchDatabase> {
   const admin = benchServerUrl();
   if (!options.forceEmbedded && (await isDatabaseReachable(admin, 1500))) {
-    const name = 'genuine_bench';
+    // A kept database has a fixed name so other work can find it; a throwaway one is named after this process,
+    // so two benches on one server (CI and a developer, or two branches) never drop each other's database.
+    const name = process.env.BENCH_DATABASE_NAME || (options.keep ? 'genuine_bench' : `genuine_bench_${process.pid}`);
     await withClient(admin, async (c) => {
       await c.query(`drop database if exists ${name} with (force)`);
       await c.query(`create database ${name}`);

@@ -85,6 +85,11 @@ export class ComplianceWorld {
     );
   }
 
+  /** A new inventory with the same titles: the machine is recomputed though nothing it asks for changed. */
+  async reinventory(machineId: string): Promise<void> {
+    await this.audit.em.fork().execute(`update audit.installation set last_seen_at = now() where machine_id = ?`, [machineId]);
+  }
+
   async entitlement(
     unitCode: string,
     editionId: string,

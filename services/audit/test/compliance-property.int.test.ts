@@ -5,7 +5,7 @@ import { registryContext } from '../../../test/support/registry';
 
 /**
  * Rule 7: after every operation, the incrementally maintained results equal a full recompute from scratch.
- * Random sequences of inventory changes, purchases (assigned and pooled), seats, revocations and moves.
+ * Random sequences of inventory changes and unchanged re-inventories, purchases (assigned and pooled), seats, revocations and moves.
  */
 let world: ComplianceWorld;
 beforeAll(async () => {
@@ -16,6 +16,7 @@ afterAll(() => world.close());
 type Op =
   | { kind: 'install'; machine: number; edition: number }
   | { kind: 'uninstall'; machine: number; edition: number }
+  | { kind: 'reinventory'; machine: number }
   | { kind: 'buy'; unit: number; edition: number; pooled: boolean; quantity: number }
   | { kind: 'assign'; entitlement: number; machine: number }
   | { kind: 'revoke'; assignment: number }
@@ -25,6 +26,7 @@ type Op =
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('install' as const), machine: fc.nat(4), edition: fc.nat(2) }),
   fc.record({ kind: fc.constant('uninstall' as const), machine: fc.nat(4), edition: fc.nat(2) }),
+  fc.record({ kind: fc.constant('reinventory' as const), machine: fc.nat(4) }),
   fc.record({ kind: fc.constant('buy' as const), unit: fc.nat(2), edition: fc.nat(2), pooled: fc.boolean(), quantity: fc.integer({ min: 1, max: 2 }) }),
   fc.record({ kind: fc.constant('assign' as const), entitlement: fc.nat(9), machine: fc.nat(4) }),
   fc.record({ kind: fc.constant('revoke' as const), assignment: fc.nat(9) }),
@@ -55,6 +57,9 @@ it('keeps incremental results equal to a full recompute after every operation', 
               break;
             case 'uninstall':
               await world.uninstall(machines[step.machine].id, editions[step.edition].id);
+              break;
+            case 'reinventory':
+              await world.reinventory(machines[step.machine].id);
               break;
             case 'buy': {
               const e = await world.entitlement(units[step.unit].code, editions[step.edition].id, {

@@ -68,6 +68,12 @@ const unitsOf = (includeDescendants: boolean) =>
 export class ComplianceRepository {
   constructor(private readonly em: EntityManager) {}
 
+  /** The version of the engine's results: the transaction of its last batch (see UnitFiguresCache). */
+  async resultsVersion(): Promise<string> {
+    const [row] = await this.em.execute<Array<{ version: string }>>(`select xmin::text as version from audit.compliance_state where id = 1`);
+    return row?.version ?? 'none';
+  }
+
   async categoryCounts(unitIds: readonly string[], includeDescendants: boolean): Promise<CategoryCounts[]> {
     return this.em.execute<CategoryCounts[]>(
       `with scope as (${unitsOf(includeDescendants)})
@@ -91,12 +97,20 @@ export class ComplianceRepository {
   /** Shortfall x unit cost (list price, else the latest purchase price), per currency, exact in numeric. */
   async shortfallCosts(unitIds: readonly string[], includeDescendants: boolean): Promise<CostRow[]> {
     return this.em.execute<CostRow[]>(
-      `with scope as (${unitsOf(includeDescendants)})
-       select s.root as "unitId", to_char(sum((p.installs - p.covered) * pr.unit_cost), 'FM999999999999990.00') as amount, pr.cost_currency as currency
-         from scope s join audit.compliance_position p on p.org_unit_id = s.unit_id
-         join registry_public.edition_price pr on pr.edition_id = p.edition_id
-        where p.installs > p.covered and pr.unit_cost is not null
-        group by s.root, pr.cost_currency order by s.root, pr.cost_currency`,
+      // Shortfall per edition first, priced after: the price view is looked up once per edition, not per unit.
+      `with scope as (${unitsOf(includeDescendants)}),
+       shortfall as (
+         select s.root, p.edition_id, sum(p.installs - p.covered) as n
+           from scope s join audit.compliance_position p on p.org_unit_id = s.unit_id
+          where p.installs > p.covered group by s.root, p.edition_id
+       ),
+       price as materialized (
+         select pr.edition_id, pr.unit_cost, pr.cost_currency from registry_public.edition_price pr
+          where pr.unit_cost is not null and pr.edition_id in (select edition_id from shortfall)
+       )
+       select sh.root as "unitId", to_char(sum(sh.n * pr.unit_cost), 'FM999999999999990.00') as amount, pr.cost_currency as currency
+         from shortfall sh join price pr on pr.edition_id = sh.edition_id
+        group by sh.root, pr.cost_currency order by sh.root, pr.cost_currency`,
       [sqlArray(unitIds)],
     );
   }

@@ -22,8 +22,9 @@ interface ChangeRow {
  */
 export async function complianceBatch(tx: EntityManager): Promise<number> {
   const [state] = await tx.execute<Array<{ change_watermark: string; evaluated_on: string | null; today: string; horizon: string }>>(
+    // jit off for the transaction: small, index-driven statements, which compiling to machine code only slows.
     `select s.change_watermark::text, to_char(s.evaluated_on, 'YYYY-MM-DD') as evaluated_on, to_char(current_date, 'YYYY-MM-DD') as today,
-            (select coalesce(max(id), 0)::text from registry_public.change_log) as horizon
+            (select coalesce(max(id), 0)::text from registry_public.change_log) as horizon, set_config('jit', 'off', true) as jit
        from audit.compliance_state s where s.id = 1 for update`,
   );
   const engine = new ComplianceEngine(tx, state.today);
@@ -46,6 +47,7 @@ export async function complianceBatch(tx: EntityManager): Promise<number> {
   const machineIds = new Set(dirty.map((d) => d.machine_id));
   const subtreeProducts: Array<{ units: string[]; entitlementId: string }> = [];
   const assignmentIds: string[] = [];
+  const unitIds = new Set<string>();
   for (const change of changes) {
     if (change.entity === 'machine') machineIds.add(change.entity_id);
     else if (change.entity === 'assignment') assignmentIds.push(change.entity_id);
@@ -55,13 +57,18 @@ export async function complianceBatch(tx: EntityManager): Promise<number> {
   }
   if (assignmentIds.length > 0) {
     // The seat's machine, or every machine its person operates: one statement for the whole batch.
-    const holders = await tx.execute<Array<{ id: string }>>(
-      `select coalesce(a.machine_id, m.id) as id from registry_public.assignment a
+    // The seat's owner unit counts it among its assigned seats.
+    const holders = await tx.execute<Array<{ id: string | null; owner_id: string }>>(
+      `select coalesce(a.machine_id, m.id) as id, e.org_unit_id as owner_id from registry_public.assignment a
+         join registry_public.entitlement e on e.id = a.entitlement_id
          left join registry_public.machine m on m.operator_person_id = a.person_id
-        where a.id = any(?::uuid[]) and coalesce(a.machine_id, m.id) is not null`,
+        where a.id = any(?::uuid[])`,
       [sqlArray(assignmentIds)],
     );
-    for (const h of holders) machineIds.add(h.id);
+    for (const h of holders) {
+      if (h.id) machineIds.add(h.id);
+      unitIds.add(h.owner_id);
+    }
   }
   if (state.evaluated_on !== state.today) {
     // Entitlements that began or ended since the last evaluation date cover differently today.
@@ -87,9 +94,9 @@ export async function complianceBatch(tx: EntityManager): Promise<number> {
         [sqlArray(units.filter(Boolean)), entitlementId, entitlementId],
       );
       for (const a of affected) machineIds.add(a.machine_id);
-      await engine.refreshUnits(units.filter(Boolean));
+      for (const unit of units) if (unit) unitIds.add(unit);
     }
-    await engine.recomputeMachines([...machineIds]);
+    await engine.recomputeMachines([...machineIds], { entitlementIds: subtreeProducts.map((s) => s.entitlementId), unitIds: [...unitIds] });
   }
   await tx.execute(`update audit.compliance_state set change_watermark = ?::bigint, evaluated_on = ?::date where id = 1`, [watermark, state.today]);
   return changes.length + dirty.length + (fullRecompute ? 1 : 0);
@@ -98,7 +105,8 @@ export async function complianceBatch(tx: EntityManager): Promise<number> {
 /** Full recompute on demand (`npm run recompute`, the ADMIN mutation), under the same lock as the worker. */
 export async function recomputeEverything(tx: EntityManager): Promise<number> {
   const [state] = await tx.execute<Array<{ today: string; horizon: string }>>(
-    `select to_char(current_date, 'YYYY-MM-DD') as today, (select coalesce(max(id), 0)::text from registry_public.change_log) as horizon
+    `select to_char(current_date, 'YYYY-MM-DD') as today, (select coalesce(max(id), 0)::text from registry_public.change_log) as horizon,
+            set_config('jit', 'off', true) as jit
        from audit.compliance_state where id = 1 for update`,
   );
   const { machines } = await new ComplianceEngine(tx, state.today).recomputeAll();

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { constants as zlibConstants, deflateSync, gunzipSync, gzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import type { ZlibOptions } from 'node:zlib';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { readXml, XmlSyntaxError, type XmlShape } from './agent-xml';
 
 /** HTTP status an agent request fails with; each failure also carries a stable machine-readable code. */
 export type AgentProtocolStatus = 400 | 413 | 415 | 422;
@@ -368,19 +368,24 @@ function firstSignificantByte(raw: Buffer): number | undefined {
 type Tree = Readonly<Record<string, unknown>>;
 type FieldPath = readonly (string | number)[];
 
-/**
- * Entity processing stays off (no DTD can define entities, and the document is refused before parsing if it
- * tries); the five predefined entities and character references are decoded per value by `decodeXmlEntities`.
- */
-const xmlParser = new XMLParser({
-  ignoreAttributes: true,
-  processEntities: false,
-  htmlEntities: false,
-  parseTagValue: false,
-  trimValues: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
+/** Every section of CONTENT that `mapInventory` and its helpers read; the XML reader builds nothing else. */
+const INVENTORY_SECTIONS: XmlShape = {
+  ACCESSLOG: true,
+  ACCOUNTINFO: true,
+  ANTIVIRUS: true,
+  BIOS: true,
+  HARDWARE: true,
+  LICENSEINFOS: true,
+  OPERATINGSYSTEM: true,
+  SOFTWARES: true,
+  USERS: true,
+  VERSIONCLIENT: true,
+};
+
+/** What `parseXmlMessage` reads of `<REQUEST>`: the rest of the document is checked, never built. */
+const REQUEST_SHAPE: XmlShape = {
+  REQUEST: { QUERY: true, DEVICEID: true, ACCOUNTINFO: true, CONTENT: INVENTORY_SECTIONS },
+};
 
 /**
  * Parses a decoded body into one agent message. XML: `<REQUEST><QUERY>PROLOG|INVENTORY</QUERY>` (a missing QUERY
@@ -399,27 +404,20 @@ function parseXmlMessage(text: string, limits: ParseLimits): AgentMessage {
   if (/<!DOCTYPE/i.test(text)) {
     throw new AgentProtocolError(400, 'XML_DTD_FORBIDDEN', 'XML documents with a DOCTYPE are not accepted');
   }
-  const validation = XMLValidator.validate(text);
-  if (validation !== true) {
-    throw new AgentProtocolError(
-      400,
-      'MALFORMED_XML',
-      `The XML is not well-formed (line ${validation.err.line}, column ${validation.err.col})`,
-    );
-  }
-  let document: unknown;
+  let document: ReturnType<typeof readXml>;
   try {
-    document = xmlParser.parse(text);
-  } catch {
-    throw new AgentProtocolError(400, 'MALFORMED_XML', 'The XML could not be parsed');
+    document = readXml(text, REQUEST_SHAPE);
+  } catch (error: unknown) {
+    if (error instanceof XmlSyntaxError) throw new AgentProtocolError(400, 'MALFORMED_XML', error.message);
+    throw error;
   }
-  const request = isRecord(document) ? document['REQUEST'] : undefined;
+  const request = document.root === 'REQUEST' ? document.value : undefined;
   if (!isRecord(request)) {
     throw new AgentProtocolError(422, 'INVALID_STRUCTURE', 'The XML root element must be REQUEST');
   }
 
   const reader = new FieldReader('xml', limits.maxFieldLength);
-  const query = (reader.text(request, 'query', ['query']) ?? 'INVENTORY').toUpperCase();
+  const query = (reader.text(request, 'query', []) ?? 'INVENTORY').toUpperCase();
   const deviceId = requireDeviceId(reader, request);
   const content = reader.child(request, 'content');
 
@@ -455,26 +453,26 @@ function parseJsonMessage(text: string, limits: ParseLimits): AgentMessage {
   const reader = new FieldReader('json', limits.maxFieldLength);
   // GLPI's server also accepts `query` for `action`, and assumes an inventory when both are absent.
   const action = (
-    reader.text(root, 'action', ['action']) ??
-    reader.text(root, 'query', ['query']) ??
+    reader.text(root, 'action', []) ??
+    reader.text(root, 'query', []) ??
     'inventory'
   ).toLowerCase();
   const deviceId = requireDeviceId(reader, root);
-  const tag = reader.text(root, 'tag', ['tag']);
+  const tag = reader.text(root, 'tag', []);
 
   if (action === 'contact') {
     return {
       kind: 'CONTACT',
       deviceId,
       tag,
-      agentName: reader.text(root, 'name', ['name']),
-      agentVersion: reader.text(root, 'version', ['version']),
-      installedTasks: reader.textList(root, 'installed-tasks', ['installed-tasks']),
-      enabledTasks: reader.textList(root, 'enabled-tasks', ['enabled-tasks']),
+      agentName: reader.text(root, 'name', []),
+      agentVersion: reader.text(root, 'version', []),
+      installedTasks: reader.textList(root, 'installed-tasks', []),
+      enabledTasks: reader.textList(root, 'enabled-tasks', []),
     };
   }
   if (action === 'inventory') {
-    const itemType = reader.text(root, 'itemtype', ['itemtype']);
+    const itemType = reader.text(root, 'itemtype', []);
     if (itemType !== null && itemType !== 'Computer') {
       throw new AgentProtocolError(
         422,
@@ -486,7 +484,7 @@ function parseJsonMessage(text: string, limits: ParseLimits): AgentMessage {
     if (!isRecord(content)) {
       throw new AgentProtocolError(422, 'INVALID_STRUCTURE', 'The inventory message has no content object');
     }
-    const partial = reader.bool(root, 'partial', ['partial']) ?? false;
+    const partial = reader.bool(root, 'partial', []) ?? false;
     return { kind: 'INVENTORY', inventory: mapInventory(reader, content, deviceId, tag, partial, limits) };
   }
   throw new AgentProtocolError(
@@ -497,7 +495,7 @@ function parseJsonMessage(text: string, limits: ParseLimits): AgentMessage {
 }
 
 function requireDeviceId(reader: FieldReader, root: Tree): string {
-  const deviceId = reader.text(root, 'deviceid', ['deviceid']);
+  const deviceId = reader.text(root, 'deviceid', []);
   if (deviceId === null) {
     throw new AgentProtocolError(
       422,
@@ -513,8 +511,8 @@ function readAccountInfoTag(reader: FieldReader, section: Tree, base: FieldPath)
   const entries = asArray(reader.child(section, 'accountinfo'));
   for (const [index, entry] of entries.entries()) {
     const path = [...base, 'accountinfo', index];
-    if (reader.text(entry, 'keyname', [...path, 'keyname'])?.toUpperCase() === 'TAG') {
-      return reader.text(entry, 'keyvalue', [...path, 'keyvalue']);
+    if (reader.text(entry, 'keyname', path)?.toUpperCase() === 'TAG') {
+      return reader.text(entry, 'keyvalue', path);
     }
   }
   return null;
@@ -540,20 +538,20 @@ function mapInventory(
   const operatingSystem = mapOperatingSystem(reader, hardware, os);
   const timezone = firstRecord(reader.child(os, 'timezone'));
   const collectedAt = toIsoTimestamp(
-    reader.text(accessLog, 'logdate', ['content', 'accesslog', 'logdate']),
-    reader.text(timezone, 'offset', ['content', 'operatingsystem', 'timezone', 'offset']),
+    reader.text(accessLog, 'logdate', ['content', 'accesslog']),
+    reader.text(timezone, 'offset', ['content', 'operatingsystem', 'timezone']),
   );
 
   return {
-    source: detectSource(reader.text(content, 'versionclient', ['content', 'versionclient']), reader.format),
+    source: detectSource(reader.text(content, 'versionclient', ['content']), reader.format),
     deviceId,
     tag: rootTag ?? readAccountInfoTag(reader, content, ['content']),
     collectedAt,
     partial,
     machine: {
-      uuid: usefulIdentifier(reader.text(hardware, 'uuid', ['content', 'hardware', 'uuid'])),
-      serialNumber: usefulIdentifier(reader.text(bios, 'ssn', ['content', 'bios', 'ssn'])),
-      hostname: reader.text(hardware, 'name', ['content', 'hardware', 'name']),
+      uuid: usefulIdentifier(reader.text(hardware, 'uuid', ['content', 'hardware'])),
+      serialNumber: usefulIdentifier(reader.text(bios, 'ssn', ['content', 'bios'])),
+      hostname: reader.text(hardware, 'name', ['content', 'hardware']),
       kind: machineKind(reader, hardware, bios, operatingSystem),
       operator: readOperator(reader, content, hardware),
     },
@@ -574,19 +572,19 @@ function mapOperatingSystem(
   os: Tree | undefined,
 ): AgentOperatingSystem | null {
   const name =
-    reader.text(os, 'full_name', ['content', 'operatingsystem', 'full_name']) ??
-    reader.text(hardware, 'osname', ['content', 'hardware', 'osname']) ??
-    reader.text(os, 'name', ['content', 'operatingsystem', 'name']);
+    reader.text(os, 'full_name', ['content', 'operatingsystem']) ??
+    reader.text(hardware, 'osname', ['content', 'hardware']) ??
+    reader.text(os, 'name', ['content', 'operatingsystem']);
   if (name === null) return null;
   return {
     name,
     version:
-      reader.text(os, 'version', ['content', 'operatingsystem', 'version']) ??
-      reader.text(hardware, 'osversion', ['content', 'hardware', 'osversion']),
+      reader.text(os, 'version', ['content', 'operatingsystem']) ??
+      reader.text(hardware, 'osversion', ['content', 'hardware']),
     publisher: inferOsPublisher(name),
     arch:
-      reader.text(os, 'arch', ['content', 'operatingsystem', 'arch']) ??
-      reader.text(hardware, 'arch', ['content', 'hardware', 'arch']),
+      reader.text(os, 'arch', ['content', 'operatingsystem']) ??
+      reader.text(hardware, 'arch', ['content', 'hardware']),
   };
 }
 
@@ -606,10 +604,10 @@ function detectSource(versionClient: string | null, format: AgentBodyFormat): Ag
 }
 
 function readOperator(reader: FieldReader, content: Tree, hardware: Tree | undefined): string | null {
-  const lastLogged = reader.text(hardware, 'lastloggeduser', ['content', 'hardware', 'lastloggeduser']);
+  const lastLogged = reader.text(hardware, 'lastloggeduser', ['content', 'hardware']);
   if (lastLogged !== null) return lastLogged;
   const firstUser = asArray(reader.child(content, 'users'))[0];
-  return reader.text(firstUser, 'login', ['content', 'users', 0, 'login']);
+  return reader.text(firstUser, 'login', ['content', 'users', 0]);
 }
 
 function mapSoftware(reader: FieldReader, content: Tree, maxSoftware: number): AgentSoftware[] {
@@ -623,17 +621,16 @@ function mapSoftware(reader: FieldReader, content: Tree, maxSoftware: number): A
   }
   const seen = new Set<string>();
   const software: AgentSoftware[] = [];
-  for (const [index, entry] of entries.entries()) {
+  for (let index = 0; index < entries.length; index += 1) {
+    const entry = entries[index];
     const path = ['content', 'softwares', index];
-    const name = reader.text(entry, 'name', [...path, 'name']);
+    const name = reader.text(entry, 'name', path);
     const item: AgentSoftware = {
       name: name ?? '',
-      version: reader.text(entry, 'version', [...path, 'version']),
-      publisher: reader.text(entry, 'publisher', [...path, 'publisher']),
+      version: reader.text(entry, 'version', path),
+      publisher: reader.text(entry, 'publisher', path),
       // The OCS unix agent names it ARCHITECTURE; FusionInventory and GLPI agents ARCH.
-      arch:
-        reader.text(entry, 'arch', [...path, 'arch']) ??
-        reader.text(entry, 'architecture', [...path, 'architecture']),
+      arch: reader.text(entry, 'arch', path) ?? reader.text(entry, 'architecture', path),
     };
     // A nameless entry cannot become an installation.
     if (name === null) continue;
@@ -649,14 +646,14 @@ function mapAntivirus(reader: FieldReader, content: Tree): AgentAntivirus[] {
   const result: AgentAntivirus[] = [];
   for (const [index, entry] of asArray(reader.child(content, 'antivirus')).entries()) {
     const path = ['content', 'antivirus', index];
-    const name = reader.text(entry, 'name', [...path, 'name']);
+    const name = reader.text(entry, 'name', path);
     if (name === null) continue;
     result.push({
       name,
-      version: reader.text(entry, 'version', [...path, 'version']),
-      publisher: reader.text(entry, 'company', [...path, 'company']),
-      enabled: reader.bool(entry, 'enabled', [...path, 'enabled']),
-      upToDate: reader.bool(entry, 'uptodate', [...path, 'uptodate']),
+      version: reader.text(entry, 'version', path),
+      publisher: reader.text(entry, 'company', path),
+      enabled: reader.bool(entry, 'enabled', path),
+      upToDate: reader.bool(entry, 'uptodate', path),
     });
   }
   return result;
@@ -673,17 +670,17 @@ function mapLicenseKeys(
   for (const [index, entry] of asArray(reader.child(content, 'licenseinfos')).entries()) {
     const path = ['content', 'licenseinfos', index];
     const name =
-      reader.text(entry, 'fullname', [...path, 'fullname']) ?? reader.text(entry, 'name', [...path, 'name']);
-    const key = reader.text(entry, 'key', [...path, 'key']);
-    const productId = reader.text(entry, 'productid', [...path, 'productid']);
+      reader.text(entry, 'fullname', path) ?? reader.text(entry, 'name', path);
+    const key = reader.text(entry, 'key', path);
+    const productId = reader.text(entry, 'productid', path);
     if (name === null && key === null && productId === null) continue;
     result.push({ name: name ?? 'Unknown product', productId, keyMasked: maskProductKey(key) });
   }
-  const windowsKey = reader.text(hardware, 'winprodkey', ['content', 'hardware', 'winprodkey']);
+  const windowsKey = reader.text(hardware, 'winprodkey', ['content', 'hardware']);
   if (windowsKey !== null) {
     result.push({
       name: operatingSystem?.name ?? 'Microsoft Windows',
-      productId: reader.text(hardware, 'winprodid', ['content', 'hardware', 'winprodid']),
+      productId: reader.text(hardware, 'winprodid', ['content', 'hardware']),
       keyMasked: maskProductKey(windowsKey),
     });
   }
@@ -749,21 +746,21 @@ function machineKind(
   bios: Tree | undefined,
   operatingSystem: AgentOperatingSystem | null,
 ): AgentMachineKind {
-  const vmSystem = reader.text(hardware, 'vmsystem', ['content', 'hardware', 'vmsystem']);
+  const vmSystem = reader.text(hardware, 'vmsystem', ['content', 'hardware']);
   if (vmSystem !== null && vmSystem.toLowerCase() !== 'physical') return 'VIRTUAL';
   if (vmSystem === null) {
     const maker = [
-      reader.text(bios, 'smanufacturer', ['content', 'bios', 'smanufacturer']),
-      reader.text(bios, 'smodel', ['content', 'bios', 'smodel']),
+      reader.text(bios, 'smanufacturer', ['content', 'bios']),
+      reader.text(bios, 'smodel', ['content', 'bios']),
     ].join(' ');
     if (/vmware|virtualbox|innotek|qemu|\bkvm\b|bochs|\bxen\b|parallels|virtual machine|hyper-v/i.test(maker)) {
       return 'VIRTUAL';
     }
   }
   const chassis =
-    reader.text(hardware, 'chassis_type', ['content', 'hardware', 'chassis_type']) ??
-    reader.text(bios, 'type', ['content', 'bios', 'type']) ??
-    reader.text(bios, 'mtype', ['content', 'bios', 'mtype']);
+    reader.text(hardware, 'chassis_type', ['content', 'hardware']) ??
+    reader.text(bios, 'type', ['content', 'bios']) ??
+    reader.text(bios, 'mtype', ['content', 'bios']);
   const byChassis = chassis === null ? undefined : CHASSIS_KINDS.get(normalizeChassis(chassis));
   if (byChassis !== undefined) return byChassis;
   return operatingSystem !== null && /\bserver\b/i.test(operatingSystem.name) ? 'SERVER' : 'DESKTOP';
@@ -834,9 +831,13 @@ function offsetMinutes(zone: string | null | undefined): number {
 
 /**
  * Reads fields of either format with one vocabulary (the JSON, lower-case names): XML keys are the same names
- * upper-cased. Every extracted value is trimmed, emptied to null, decoded (XML entities) and bounded.
+ * upper-cased. Every extracted value is trimmed, emptied to null and bounded (the XML reader has already decoded
+ * entities and character references).
  */
 class FieldReader {
+  /** XML element names by JSON name: a few dozen names, looked up thousands of times per inventory. */
+  private readonly keys = new Map<string, string>();
+
   constructor(
     readonly format: AgentBodyFormat,
     private readonly maxFieldLength: number,
@@ -844,21 +845,26 @@ class FieldReader {
 
   child(node: unknown, name: string): unknown {
     if (!isRecord(node)) return undefined;
-    const key = this.format === 'xml' ? name.toUpperCase() : name;
+    let key = name;
+    if (this.format === 'xml') {
+      key = this.keys.get(name) ?? name.toUpperCase();
+      this.keys.set(name, key);
+    }
     return Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
   }
 
-  text(node: unknown, name: string, path: FieldPath): string | null {
-    return this.scalar(this.child(node, name), path);
+  /** The field `name` of `node`, whose own path is `base` (only rendered when the value is refused). */
+  text(node: unknown, name: string, base: FieldPath): string | null {
+    return this.scalar(this.child(node, name), base, name);
   }
 
-  private scalar(raw: unknown, path: FieldPath): string | null {
+  private scalar(raw: unknown, base: FieldPath, name: string, index?: number): string | null {
     if (raw === undefined || raw === null) return null;
     let value: string;
-    if (typeof raw === 'string') value = this.format === 'xml' ? decodeXmlEntities(raw) : raw;
+    if (typeof raw === 'string') value = raw;
     else if (typeof raw === 'number' || typeof raw === 'boolean') value = String(raw);
     else {
-      throw new AgentProtocolError(422, 'INVALID_FIELD', `${this.render(path)} must be a single text value`);
+      throw new AgentProtocolError(422, 'INVALID_FIELD', `${this.render(index === undefined ? [...base, name] : [...base, name, index])} must be a single text value`);
     }
     value = value.trim();
     if (value === '') return null;
@@ -866,26 +872,26 @@ class FieldReader {
       throw new AgentProtocolError(
         422,
         'FIELD_TOO_LONG',
-        `${this.render(path)} is ${value.length} characters long; at most ${this.maxFieldLength} are accepted`,
+        `${this.render(index === undefined ? [...base, name] : [...base, name, index])} is ${value.length} characters long; at most ${this.maxFieldLength} are accepted`,
       );
     }
     return value;
   }
 
-  textList(node: unknown, name: string, path: FieldPath): string[] {
+  textList(node: unknown, name: string, base: FieldPath): string[] {
     const result: string[] = [];
     for (const [index, item] of asArray(this.child(node, name)).entries()) {
-      const value = this.scalar(item, [...path, index]);
+      const value = this.scalar(item, base, name, index);
       if (value !== null) result.push(value);
     }
     return result;
   }
 
   /** XML agents send 1/0, JSON agents true/false; anything else is unknown. */
-  bool(node: unknown, name: string, path: FieldPath): boolean | null {
+  bool(node: unknown, name: string, base: FieldPath): boolean | null {
     const raw = this.child(node, name);
     if (typeof raw === 'boolean') return raw;
-    const value = this.text(node, name, path);
+    const value = this.text(node, name, base);
     if (value === null) return null;
     if (/^(1|true|yes)$/i.test(value)) return true;
     if (/^(0|false|no)$/i.test(value)) return false;
@@ -902,18 +908,6 @@ class FieldReader {
     }
     return out;
   }
-}
-
-const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** Only what XML itself defines: the five predefined entities and numeric character references. */
-function decodeXmlEntities(value: string): string {
-  if (!value.includes('&')) return value;
-  return value.replace(/&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));/g, (whole, dec, hex, name) => {
-    if (typeof name === 'string') return PREDEFINED_ENTITIES[name] ?? whole;
-    const codePoint = typeof dec === 'string' ? Number.parseInt(dec, 10) : Number.parseInt(String(hex), 16);
-    return codePoint > 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : whole;
-  });
 }
 
 function isRecord(value: unknown): value is Tree {

@@ -1,5 +1,5 @@
 import type { Express, Request, Response } from 'express';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { parseBasicPassword, type Authenticator, type Logger } from '@genuine/kit';
 import {
   AgentProtocolError,
@@ -18,8 +18,9 @@ import {
 } from './agent-protocol';
 import { AgentRefusal } from './agent-refusal';
 import { IngestService, type AgentCredentials } from './ingest.service';
-import { MAX_TITLE_PART_LENGTH } from './inventory-content';
+import { MAX_TITLE_PART_LENGTH, TitleRowMemo } from './inventory-content';
 import type { MachineRegistrar } from './machine-registrar';
+import { IdenticalResendBatcher } from './resend-batcher';
 
 export const AGENT_PATH = '/ocsinventory';
 
@@ -61,6 +62,10 @@ class BodyTooLarge extends Error {}
  */
 export function mountAgentEndpoint(app: Express, deps: AgentEndpointDeps): void {
   const limits = deps.limits ?? DEFAULT_AGENT_LIMITS;
+  // Normalized titles and their ids, shared by the endpoint's requests (bounded; see TitleRowMemo).
+  const titles = new TitleRowMemo();
+  // Concurrent identical re-sends are recorded in one statement and commit (see IdenticalResendBatcher).
+  const resends = new IdenticalResendBatcher(() => deps.orm.em.fork());
   // The acknowledgement is constant per compression: compressed once, not once per inventory.
   const acknowledgements = new Map<string, AgentReply>();
   const acknowledge = (request: Pick<DecodedAgentBody, 'format' | 'compression'>): AgentReply => {
@@ -92,7 +97,18 @@ export function mountAgentEndpoint(app: Express, deps: AgentEndpointDeps): void 
     try {
       const body = await readBody(req, limits.maxBodyBytes);
       const contentType = req.headers['content-type'];
-      const ingest = new IngestService({ em: deps.orm.em.fork(), requestId, log, registrar: deps.registrar });
+      // The entity manager is forked on first use: an identical re-send goes through the batcher and needs none.
+      let em: EntityManager | undefined;
+      const ingest = new IngestService({
+        get em() {
+          return (em ??= deps.orm.em.fork());
+        },
+        requestId,
+        log,
+        registrar: deps.registrar,
+        titles,
+        resends,
+      });
       // A byte-identical re-send of a machine's current inventory is answered before inflating or parsing it.
       const bodyHash = agentBodyHash(body, contentType);
       const seen = peekAgentBody(body, contentType);

@@ -1,7 +1,7 @@
 import { sqlArray } from '@genuine/kit';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { InventoryOutcome } from '../inventory/inventory.entity';
-import { toDate } from '../sql';
+import { sqlArrayNullable, toDate } from '../sql';
 import type { InstallationRow } from './inventory-content';
 
 export interface MachineIdentity {
@@ -32,6 +32,17 @@ export interface ResentReport {
   machineId: string;
   orgUnitId: string;
   outcome: 'UNCHANGED' | 'STALE';
+}
+
+/** A request whose body may be a byte-identical re-send (see `recordIdenticalResends`). */
+export interface IdenticalResend {
+  /** `agentBodyHash` of the request. */
+  bodyHash: string;
+  /** The token's scope root; null for an unscoped token. */
+  scopeUnitId: string | null;
+  receivedAt: Date;
+  actorId: string;
+  requestId: string;
 }
 
 export interface ReportRow {
@@ -146,92 +157,98 @@ export class IngestRepository {
   }
 
   /**
-   * A byte-identical re-send of the body a machine's current state came from, recognised by its hash before any
-   * parsing: its report copies the original's (source, device, TAG, collection time, checksum, counts) with the
-   * outcome the full path would give — STALE when collected before the machine's current inventory, else
-   * UNCHANGED with the last-seen times moved. It still holds the TAG's unit and the machine to the token's scope
-   * and to the registry as they are now. One statement; null (nothing written) when the body is unknown, the
-   * registry or scope says otherwise, or a concurrent report changed the machine's state meanwhile (the caller
-   * then takes the full path).
+   * Byte-identical re-sends of the bodies machines' current states came from, recognised by their hash before any
+   * parsing, several at once (`IdenticalResendBatcher` gathers concurrent ones). Each gets its own report copying
+   * the original's (source, device, TAG, collection time, checksum, counts) with the outcome the full path would
+   * give — STALE when collected before the machine's current inventory, else UNCHANGED with the last-seen times
+   * moved. Each is still held to its token's scope and to the registry as they are now. One statement; the result
+   * is in the order of `resends`, null (nothing written) where the body is unknown, the registry or scope says
+   * otherwise, or a concurrent report changed the machine's state meanwhile (the caller then takes the full path).
+   * Machine rows are locked in machine id order, so batches running at once (other replicas) cannot deadlock.
    */
-  async recordIdenticalResend(
-    bodyHash: string,
-    scopeUnitId: string | null,
-    receivedAt: Date,
-    who: { actorId: string; requestId: string },
-  ): Promise<ResentReport | null> {
-    const [row] = await this.em.execute<Array<{ id: string; machineId: string; orgUnitId: string; outcome: 'UNCHANGED' | 'STALE' }>>(
-      `with hit as (
-         select mi.machine_id, mi.last_collected_at, r.id as report_id, r.org_unit_id, r.source, r.device_id, r.tag,
-                r.collected_at, r.partial, r.checksum, r.software_count
-           from audit.machine_inventory mi
+  async recordIdenticalResends(resends: readonly IdenticalResend[]): Promise<Array<ResentReport | null>> {
+    if (resends.length === 0) return [];
+    const rows = await this.queryWithParameters<{ n: string; id: string; machineId: string; orgUnitId: string; outcome: 'UNCHANGED' | 'STALE' }>(
+      `with input as (
+         select * from unnest(?::text[], ?::uuid[], ?::timestamptz[], ?::text[], ?::text[])
+           with ordinality as x(body_hash, scope_unit_id, received_at, actor_id, request_id, n)
+       ), hit as (
+         select x.*, mi.machine_id, mi.last_collected_at, r.id as report_id, r.org_unit_id, r.source, r.device_id, r.tag,
+                r.collected_at, r.partial, r.checksum, r.software_count,
+                least(coalesce(r.collected_at, x.received_at), x.received_at) as effective
+           from input x
+           join audit.machine_inventory mi on mi.body_hash = x.body_hash
            join audit.inventory_report r on r.id = mi.body_report_id
-          where mi.body_hash = ?::text
-       ), one as (
-         select h.*, least(coalesce(h.collected_at, ?::timestamptz), ?::timestamptz) as effective
+       ), decided as (
+         select h.*, nextval(pg_get_serial_sequence('audit.inventory_report', 'id')) as new_id,
+                case when h.last_collected_at is not null and h.effective < h.last_collected_at then 'STALE' else 'UNCHANGED' end as outcome
            from hit h
-          where (select count(*) from hit) = 1
+          where (select count(*) from hit o where o.n = h.n) = 1
             and exists (
               select 1 from registry_public.org_unit u
                where u.id = h.org_unit_id and u.code = h.tag
-                 and (?::uuid is null or exists (
-                   select 1 from registry_public.org_unit_ancestry a where a.unit_id = u.id and a.ancestor_id = ?::uuid)))
+                 and (h.scope_unit_id is null or exists (
+                   select 1 from registry_public.org_unit_ancestry a where a.unit_id = u.id and a.ancestor_id = h.scope_unit_id)))
             and exists (
               select 1 from registry_public.machine m
                where m.id = h.machine_id
-                 and (?::uuid is null or exists (
-                   select 1 from registry_public.org_unit_ancestry a where a.unit_id = m.org_unit_id and a.ancestor_id = ?::uuid)))
-       ), decided as (
-         select o.*, case when o.last_collected_at is not null and o.effective < o.last_collected_at then 'STALE' else 'UNCHANGED' end as outcome
-           from one o
+                 and (h.scope_unit_id is null or exists (
+                   select 1 from registry_public.org_unit_ancestry a where a.unit_id = m.org_unit_id and a.ancestor_id = h.scope_unit_id)))
+       ), seen as (
+         select machine_id, body_hash, report_id, max(received_at) as received_at, max(effective) as latest, min(effective) as earliest
+           from decided where outcome = 'UNCHANGED' group by machine_id, body_hash, report_id
+       ), locked as (
+         select mi.machine_id from audit.machine_inventory mi
+          where mi.machine_id in (select machine_id from seen)
+          order by mi.machine_id
+          for update
        ), touched as (
          update audit.machine_inventory mi
-            set last_report_at = greatest(mi.last_report_at, ?::timestamptz),
-                last_collected_at = greatest(mi.last_collected_at, d.effective)
-           from decided d
-          where d.outcome = 'UNCHANGED' and mi.machine_id = d.machine_id
-            and mi.body_hash = ?::text and mi.body_report_id = d.report_id
-            and (mi.last_collected_at is null or d.effective >= mi.last_collected_at)
+            set last_report_at = greatest(mi.last_report_at, s.received_at),
+                last_collected_at = greatest(mi.last_collected_at, s.latest)
+           from seen s join locked l on l.machine_id = s.machine_id
+          where mi.machine_id = s.machine_id and mi.body_hash = s.body_hash and mi.body_report_id = s.report_id
+            and (mi.last_collected_at is null or s.earliest >= mi.last_collected_at)
          returning mi.machine_id
        ), report as (
          insert into audit.inventory_report
-           (machine_id, org_unit_id, source, device_id, tag, received_at, collected_at, partial, checksum, software_count, outcome, reason, actor_id, request_id)
-         select d.machine_id, d.org_unit_id, d.source, d.device_id, d.tag, ?::timestamptz, d.collected_at, d.partial, d.checksum, d.software_count,
-                d.outcome, null, ?, ?
+           (id, machine_id, org_unit_id, source, device_id, tag, received_at, collected_at, partial, checksum, software_count, outcome, reason, actor_id, request_id)
+         select d.new_id, d.machine_id, d.org_unit_id, d.source, d.device_id, d.tag, d.received_at, d.collected_at, d.partial, d.checksum,
+                d.software_count, d.outcome, null, d.actor_id, d.request_id
            from decided d
-          where d.outcome = 'STALE' or exists (select 1 from touched)
-         returning id, machine_id, org_unit_id, outcome
+          where d.outcome = 'STALE' or d.machine_id in (select machine_id from touched)
+         returning id
        )
-       select id, machine_id as "machineId", org_unit_id as "orgUnitId", outcome from report`,
+       select d.n, d.new_id as id, d.machine_id as "machineId", d.org_unit_id as "orgUnitId", d.outcome
+         from decided d where d.new_id in (select id from report)`,
       [
-        bodyHash,
-        receivedAt,
-        receivedAt,
-        scopeUnitId,
-        scopeUnitId,
-        scopeUnitId,
-        scopeUnitId,
-        receivedAt,
-        bodyHash,
-        receivedAt,
-        who.actorId.slice(0, 100),
-        who.requestId.slice(0, 128),
+        sqlArray(resends.map((r) => r.bodyHash)),
+        sqlArrayNullable(resends.map((r) => r.scopeUnitId)),
+        sqlArray(resends.map((r) => r.receivedAt.toISOString())),
+        sqlArray(resends.map((r) => r.actorId.slice(0, 100))),
+        sqlArray(resends.map((r) => r.requestId.slice(0, 128))),
       ],
     );
-    return row ? { reportId: row.id, machineId: row.machineId, orgUnitId: row.orgUnitId, outcome: row.outcome } : null;
+    const byIndex = new Map(rows.map((row) => [Number(row.n) - 1, row]));
+    return resends.map((_, index) => {
+      const row = byIndex.get(index);
+      return row ? { reportId: String(row.id), machineId: row.machineId, orgUnitId: row.orgUnitId, outcome: row.outcome } : null;
+    });
   }
 
   /**
-   * Makes the machine's installation set the incoming one: rows no longer reported are deleted, rows still
-   * reported keep their first-seen time and move their last-seen time, new rows are inserted. One statement.
+   * An applied inventory, in one statement: makes the machine's installation set the incoming one (rows no longer
+   * reported are deleted, rows still reported keep their first-seen time and move their last-seen time, new rows
+   * are inserted), writes the report and the machine's new state (checksum, times, evidence, the body re-sends
+   * are recognised by), and returns which of the incoming titles are not stored yet, for the caller to store in
+   * the same transaction (installations do not reference titles by foreign key: see `Installation`).
    */
-  async replaceInstallations(
-    machineId: string,
+  async applyInventory(
+    report: ReportRow,
+    state: AppliedState,
     installations: readonly InstallationRow[],
-    seenAt: Date,
-    replace: { software: boolean; operatingSystem: boolean },
-  ): Promise<{ removed: number; upserted: number }> {
-    const [row] = await this.em.execute<Array<{ removed: string; upserted: string }>>(
+  ): Promise<{ reportId: string; removed: number; upserted: number; missingTitleIds: string[] }> {
+    const [row] = await this.queryWithParameters<{ id: string; removed: string; upserted: string; missing: string[] }>(
       `with incoming as (
          select * from unnest(?::uuid[], ?::text[], ?::boolean[]) as n(title_id, arch, is_os)
        ), removed as (
@@ -242,52 +259,55 @@ export class IngestRepository {
               select 1 from incoming n where n.title_id = i.title_id and n.arch = i.arch and n.is_os = i.is_operating_system
             )
          returning 1
+       ), known as (
+         select exists (select 1 from audit.installation i where i.machine_id = ?) as machine
+       ), inserted as (
+         -- A machine's first inventory: nothing to conflict with, and a plain insert costs less than an upsert.
+         insert into audit.installation (machine_id, title_id, arch, is_operating_system, first_seen_at, last_seen_at)
+         select ?, n.title_id, n.arch, n.is_os, ?, ? from incoming n where not (select machine from known)
+         returning 1
        ), upserted as (
          insert into audit.installation (machine_id, title_id, arch, is_operating_system, first_seen_at, last_seen_at)
-         select ?, n.title_id, n.arch, n.is_os, ?, ? from incoming n
+         select ?, n.title_id, n.arch, n.is_os, ?, ? from incoming n where (select machine from known)
          on conflict (machine_id, title_id, arch, is_operating_system) do update set last_seen_at = excluded.last_seen_at
          returning 1
+       ), report as (${INSERT_REPORT} returning id
+       ), state as (
+         insert into audit.machine_inventory as mi
+           (machine_id, source, device_id, last_report_at, last_applied_at, last_collected_at, checksum, operating_system, antivirus, license_keys, body_hash, body_report_id)
+         select ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, case when ?::text is null then null else (select id from report) end
+         on conflict (machine_id) do update set
+           source = excluded.source,
+           device_id = excluded.device_id,
+           last_report_at = greatest(mi.last_report_at, excluded.last_report_at),
+           last_applied_at = excluded.last_applied_at,
+           last_collected_at = excluded.last_collected_at,
+           checksum = excluded.checksum,
+           operating_system = case when ?::boolean then excluded.operating_system else mi.operating_system end,
+           antivirus = case when ?::boolean then excluded.antivirus else mi.antivirus end,
+           license_keys = case when ?::boolean then excluded.license_keys else mi.license_keys end,
+           body_hash = excluded.body_hash,
+           body_report_id = excluded.body_report_id
+         returning 1
        )
-       select (select count(*) from removed) as removed, (select count(*) from upserted) as upserted`,
+       select (select id from report) as id, (select count(*) from removed) as removed,
+              (select count(*) from inserted) + (select count(*) from upserted) as upserted,
+              array(select distinct n.title_id::text from incoming n where not exists (select 1 from audit.software_title t where t.id = n.title_id)) as missing`,
       [
-        sqlArray(installations.map((i) => i.titleId)),
+        // Title ids are uuids `titleId` formatted, and flags t/f: no element needs quoting.
+        `{${installations.map((i) => i.titleId).join(',')}}`,
         sqlArray(installations.map((i) => i.arch)),
-        sqlArray(installations.map((i) => String(i.isOperatingSystem))),
-        machineId,
-        replace.operatingSystem,
-        replace.software,
-        machineId,
-        seenAt,
-        seenAt,
-      ],
-    );
-    return { removed: Number(row.removed), upserted: Number(row.upserted) };
-  }
-
-  /**
-   * An applied inventory's report, and the machine's new state (checksum, times, evidence, the body re-sends are
-   * recognised by). One statement; returns the report's id.
-   */
-  async recordApplied(report: ReportRow, state: AppliedState): Promise<string> {
-    const [row] = await this.em.execute<Array<{ id: string }>>(
-      `with report as (${INSERT_REPORT} returning id)
-       insert into audit.machine_inventory as mi
-         (machine_id, source, device_id, last_report_at, last_applied_at, last_collected_at, checksum, operating_system, antivirus, license_keys, body_hash, body_report_id)
-       select ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, case when ?::text is null then null else (select id from report) end
-       on conflict (machine_id) do update set
-         source = excluded.source,
-         device_id = excluded.device_id,
-         last_report_at = greatest(mi.last_report_at, excluded.last_report_at),
-         last_applied_at = excluded.last_applied_at,
-         last_collected_at = excluded.last_collected_at,
-         checksum = excluded.checksum,
-         operating_system = case when ?::boolean then excluded.operating_system else mi.operating_system end,
-         antivirus = case when ?::boolean then excluded.antivirus else mi.antivirus end,
-         license_keys = case when ?::boolean then excluded.license_keys else mi.license_keys end,
-         body_hash = excluded.body_hash,
-         body_report_id = excluded.body_report_id
-       returning (select id from report) as id`,
-      [
+        `{${installations.map((i) => (i.isOperatingSystem ? 't' : 'f')).join(',')}}`,
+        state.machineId,
+        state.replaceOperatingSystem,
+        state.replaceSoftware,
+        state.machineId,
+        state.machineId,
+        state.collectedAt,
+        state.collectedAt,
+        state.machineId,
+        state.collectedAt,
+        state.collectedAt,
         ...reportValues(report),
         state.machineId,
         state.source,
@@ -306,7 +326,18 @@ export class IngestRepository {
         state.replaceSoftware || state.licenseKeys.length > 0,
       ],
     );
-    return row.id;
+    return { reportId: String(row.id), removed: Number(row.removed), upserted: Number(row.upserted), missingTitleIds: row.missing };
+  }
+
+  /**
+   * Runs a statement with its parameters sent apart from its text (PostgreSQL's extended protocol), in the
+   * entity manager's transaction if it has one. `execute` inlines parameters as quoted literals, escaped one
+   * character at a time: for an inventory's hundreds of title ids that cost more than the rest of the statement.
+   */
+  private async queryWithParameters<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
+    const knex = this.em.getTransactionContext<Knex.Transaction>() ?? this.em.getKnex();
+    const result = (await knex.raw(sql, params as Knex.RawBinding[])) as { rows: T[] };
+    return result.rows;
   }
 
   async insertReport(report: ReportRow): Promise<string> {

@@ -6,14 +6,19 @@ import { TitleRecognizer } from '../normalization/normalization.service';
 import type { AgentInventory } from './agent-protocol';
 import { AgentRefusal } from './agent-refusal';
 import { IngestRepository, type KnownMachine, type ResolvedIdentity } from './ingest.repository';
-import { inventoryContent, type InventoryContent } from './inventory-content';
+import { inventoryContent, type InventoryContent, type TitleRowMemo } from './inventory-content';
 import type { MachineRegistrar } from './machine-registrar';
+import type { IdenticalResendBatcher } from './resend-batcher';
 
 export interface IngestDeps {
   em: EntityManager;
   requestId: string;
   log: Logger;
   registrar: MachineRegistrar;
+  /** Title rows remembered across requests (the endpoint's); the result is the same without. */
+  titles?: TitleRowMemo;
+  /** Records identical re-sends together with concurrent ones (the endpoint's); the result is the same without. */
+  resends?: IdenticalResendBatcher;
 }
 
 /** Who sent the request: the actor its token stands for, and the token itself (to register machines with). */
@@ -62,10 +67,10 @@ export class IngestService {
     const { actor } = credentials;
     // A token that may not send inventories is refused by the full path, after the body is read as before.
     if (!can(actor, Permission.SUBMIT_INVENTORY)) return null;
-    const resent = await new IngestRepository(this.deps.em).recordIdenticalResend(bodyHash, actor.scopeUnitId, receivedAt, {
-      actorId: actor.id,
-      requestId: this.deps.requestId,
-    });
+    const resend = { bodyHash, scopeUnitId: actor.scopeUnitId, receivedAt, actorId: actor.id, requestId: this.deps.requestId };
+    const resent = this.deps.resends
+      ? await this.deps.resends.record(resend)
+      : ((await new IngestRepository(this.deps.em).recordIdenticalResends([resend]))[0] ?? null);
     if (resent === null) return null;
     const outcome = resent.outcome === 'STALE' ? InventoryOutcome.STALE : InventoryOutcome.UNCHANGED;
     return { outcome, machineId: resent.machineId, reportId: resent.reportId, installations: 0, removed: 0, newTitles: 0 };
@@ -115,7 +120,7 @@ export class IngestService {
     } catch (err) {
       return err instanceof AgentRefusal ? refused(err, { unitId: unit.id }) : Promise.reject(err);
     }
-    const content = inventoryContent(inventory);
+    const content = inventoryContent(inventory, this.deps.titles);
     return this.store(actor, inventory, content, { unitId: unit.id, machineId: machine.id, tag, receivedAt, collectedAt, bodyHash });
   }
 
@@ -207,23 +212,32 @@ export class IngestService {
         software: !inventory.partial || inventory.software.length > 0,
         operatingSystem: !inventory.partial || inventory.operatingSystem !== null,
       };
-      const newTitles = await new TitleRecognizer(new NormalizationRepository(tx)).storeNewTitles(content.titles);
-      const counts = await repository.replaceInstallations(at.machineId, content.installations, collectedAt, replace);
-      const reportId = await repository.recordApplied(report(InventoryOutcome.APPLIED), {
-        machineId: at.machineId,
-        source: inventory.source,
-        deviceId: inventory.deviceId,
-        seenAt: at.receivedAt,
-        collectedAt,
-        checksum: content.checksum,
-        operatingSystem: content.operatingSystem,
-        antivirus: [...content.antivirus],
-        licenseKeys: [...content.licenseKeys],
-        replaceSoftware: replace.software,
-        replaceOperatingSystem: replace.operatingSystem,
-        bodyHash: at.bodyHash,
-      });
-      return { outcome: InventoryOutcome.APPLIED, machineId: at.machineId, reportId, installations: counts.upserted, removed: counts.removed, newTitles };
+      const applied = await repository.applyInventory(
+        report(InventoryOutcome.APPLIED),
+        {
+          machineId: at.machineId,
+          source: inventory.source,
+          deviceId: inventory.deviceId,
+          seenAt: at.receivedAt,
+          collectedAt,
+          checksum: content.checksum,
+          operatingSystem: content.operatingSystem,
+          antivirus: [...content.antivirus],
+          licenseKeys: [...content.licenseKeys],
+          replaceSoftware: replace.software,
+          replaceOperatingSystem: replace.operatingSystem,
+          bodyHash: at.bodyHash,
+        },
+        content.installations,
+      );
+      // Titles never seen before get their recognition now, before the transaction ends (almost never, in a
+      // fleet that has reported once: the statement above already told which ones are missing).
+      let newTitles = 0;
+      if (applied.missingTitleIds.length > 0) {
+        const missing = new Set(applied.missingTitleIds);
+        newTitles = await new TitleRecognizer(new NormalizationRepository(tx)).storeNewTitles(content.titles.filter((t) => missing.has(t.id)));
+      }
+      return { outcome: InventoryOutcome.APPLIED, machineId: at.machineId, reportId: applied.reportId, installations: applied.upserted, removed: applied.removed, newTitles };
     });
   }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { decodeAgentBody, parseAgentMessage, type AgentInventory } from './agent-protocol';
-import { inventoryContent, titleId } from './inventory-content';
+import { inventoryContent, titleId, TitleRowMemo } from './inventory-content';
 
 const FIXTURES = join(__dirname, '../../../../test/fixtures/agents');
 
@@ -107,5 +107,23 @@ describe('inventory content', () => {
       expect(Object.keys(key).sort()).toEqual(['keyMasked', 'name', 'productId']);
       if (typeof key.keyMasked === 'string') expect(key.keyMasked.replace(/[^0-9A-Za-z]/g, '').length).toBeLessThanOrEqual(5);
     }
+  });
+
+  it('gives the same content with a title memo as without, and the memo stays bounded', () => {
+    const memo = new TitleRowMemo(100);
+    for (const [file, type] of [
+      ['fusioninventory-inventory.xml.zlib', 'application/x-compress-zlib'],
+      ['ocs-inventory.xml.zlib', 'application/x-compress'],
+      ['glpi-inventory_format-tests-data-12.xml', 'application/xml'],
+    ] as const) {
+      const parsed = fixtureInventory(file, type);
+      // Twice: once filling the memo, once reading from it.
+      expect(inventoryContent(parsed, memo)).toEqual(inventoryContent(parsed));
+      expect(inventoryContent(parsed, memo)).toEqual(inventoryContent(parsed));
+    }
+    // Two generations of at most 100 titles each, whatever went through.
+    expect(memo.size).toBeLessThanOrEqual(200);
+    const spaced = { name: 'WPS  Office', version: null, publisher: ' Kingsoft ', arch: null };
+    expect(inventoryContent(inventory({ software: [spaced] }), memo).titles).toEqual(inventoryContent(inventory({ software: [spaced] })).titles);
   });
 });

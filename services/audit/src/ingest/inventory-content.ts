@@ -43,27 +43,100 @@ export const MAX_ARCH_LENGTH = 64;
  * agent controls, so the hash must resist chosen collisions (md5 would not).
  */
 export function titleId(name: string, version: string | null, publisher: string | null): string {
+  return idOfTitleText(JSON.stringify([name, version, publisher]));
+}
+
+function idOfTitleText(text: string): string {
   // One-shot hash: three times cheaper than a Hash object, and an inventory computes hundreds of these.
-  const hex = hash('sha256', JSON.stringify([name, version, publisher]), 'hex');
+  const hex = hash('sha256', text, 'hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** Flattens an inventory into rows; installations are de-duplicated on (title, arch, OS flag) and sorted. */
-export function inventoryContent(inventory: AgentInventory): InventoryContent {
+/** Title rows by raw name, then raw version, then raw publisher (null for absent parts). */
+type RowsByParts = Map<string, Map<string | null, Map<string | null, TitleRow>>>;
+
+/**
+ * Title rows by the raw parts an agent sent: a fleet reports the same few thousand titles over and over, so
+ * normalizing and hashing each once per process saves most of `inventoryContent`'s work. Nested maps keyed by the
+ * parts themselves: no key string to build per lookup. Bounded: two generations of at most `capacity` titles each;
+ * when the young one fills up, the old one is dropped (an approximate LRU without per-hit bookkeeping). A miss
+ * only costs the computation, so any capacity is correct.
+ */
+export class TitleRowMemo {
+  private young: RowsByParts = new Map();
+  private old: RowsByParts = new Map();
+  private youngSize = 0;
+
+  constructor(private readonly capacity = 10_000) {}
+
+  row(rawName: string, rawVersion: string | null, rawPublisher: string | null): TitleRow {
+    const hit = lookup(this.young, rawName, rawVersion, rawPublisher);
+    if (hit !== undefined) return hit;
+    const row = lookup(this.old, rawName, rawVersion, rawPublisher) ?? titleRow(rawName, rawVersion, rawPublisher, true);
+    if (this.youngSize >= this.capacity) {
+      this.old = this.young;
+      this.young = new Map();
+      this.youngSize = 0;
+    }
+    // The keys are kept, so they get strings of their own too (see `titleRow`).
+    const [name, version, publisher] = JSON.parse(JSON.stringify([rawName, rawVersion, rawPublisher])) as [string, string | null, string | null];
+    let byVersion = this.young.get(name);
+    if (byVersion === undefined) this.young.set(name, (byVersion = new Map()));
+    let byPublisher = byVersion.get(version);
+    if (byPublisher === undefined) byVersion.set(version, (byPublisher = new Map()));
+    byPublisher.set(publisher, row);
+    this.youngSize += 1;
+    return row;
+  }
+
+  /** Titles remembered (both generations). */
+  get size(): number {
+    let size = this.youngSize;
+    for (const byVersion of this.old.values()) for (const byPublisher of byVersion.values()) size += byPublisher.size;
+    return size;
+  }
+}
+
+function lookup(rows: RowsByParts, name: string, version: string | null, publisher: string | null): TitleRow | undefined {
+  return rows.get(name)?.get(version)?.get(publisher);
+}
+
+/**
+ * `detached`: with strings of their own. Parsed values are slices of the whole request text, and V8 keeps a
+ * slice's parent alive: a remembered row must not pin the inventory it came from.
+ */
+function titleRow(rawName: string, rawVersion: string | null, rawPublisher: string | null, detached = false): TitleRow {
+  const { name, version, publisher } = normalizedTitle(rawName, rawVersion, rawPublisher);
+  const text = JSON.stringify([name, version, publisher]);
+  const id = idOfTitleText(text);
+  if (!detached) return { id, name, version, publisher };
+  const [ownName, ownVersion, ownPublisher] = JSON.parse(text) as [string, string | null, string | null];
+  return { id, name: ownName, version: ownVersion, publisher: ownPublisher };
+}
+
+/**
+ * Flattens an inventory into rows; installations are de-duplicated on (title, arch, OS flag) and sorted. `memo`
+ * (optional) remembers title rows across inventories; the result is the same with or without it.
+ */
+export function inventoryContent(inventory: AgentInventory, memo?: TitleRowMemo): InventoryContent {
   const titles = new Map<string, TitleRow>();
   const installations = new Map<string, InstallationRow>();
   const add = (rawName: string, rawVersion: string | null, rawPublisher: string | null, arch: string | null, isOperatingSystem: boolean) => {
-    const { name, version, publisher } = normalizedTitle(rawName, rawVersion, rawPublisher);
-    const id = titleId(name, version, publisher);
-    if (!titles.has(id)) titles.set(id, { id, name, version, publisher });
-    const row: InstallationRow = { titleId: id, arch: (arch ?? '').slice(0, MAX_ARCH_LENGTH), isOperatingSystem };
-    installations.set(`${id}|${row.arch}|${isOperatingSystem ? 1 : 0}`, row);
+    const title = memo ? memo.row(rawName, rawVersion, rawPublisher) : titleRow(rawName, rawVersion, rawPublisher);
+    if (!titles.has(title.id)) titles.set(title.id, title);
+    const row: InstallationRow = { titleId: title.id, arch: (arch ?? '').slice(0, MAX_ARCH_LENGTH), isOperatingSystem };
+    installations.set(`${title.id}|${row.arch}|${isOperatingSystem ? 1 : 0}`, row);
   };
   const os = inventory.operatingSystem;
   if (os !== null) add(os.name, os.version, os.publisher, os.arch, true);
   for (const software of inventory.software) add(software.name, software.version, software.publisher, software.arch, false);
 
-  const sortedInstallations = [...installations.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  // The default sort compares strings by UTF-16 code units, as `<` does, without calling back into JavaScript.
+  const sortedInstallations: InstallationRow[] = [];
+  for (const key of [...installations.keys()].sort()) {
+    const row = installations.get(key);
+    if (row) sortedInstallations.push(row);
+  }
   const antivirus = inventory.antivirus.map((a) => ({ name: a.name, version: a.version, publisher: a.publisher, enabled: a.enabled, upToDate: a.upToDate }));
   const licenseKeys = inventory.licenseKeys.map((k) => ({ name: k.name, productId: k.productId, keyMasked: k.keyMasked }));
   const { machine } = inventory;

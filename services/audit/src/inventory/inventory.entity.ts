@@ -1,5 +1,4 @@
-import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
-import { SoftwareTitle } from '../normalization/software-title.entity';
+import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
 /** What became of one received inventory (DESIGN → Audit: a re-send changes nothing, an older one is ignored). */
 export enum InventoryOutcome {
@@ -130,28 +129,31 @@ export class MachineInventory {
 /**
  * A title installed on a machine. The raw title lives once in `software_title` (with its recognition), so a fleet
  * of 100,000 machines x 50 installs normalizes a few thousand distinct titles, not five million rows.
+ *
+ * The ingest writes hundreds of these per inventory, so the table carries only what reads need: the natural key
+ * (machine, title, arch, OS flag) is the primary key — no surrogate id, sequence and extra index to maintain — and
+ * `title_id` has no foreign key, which would cost a lookup in `software_title` per inserted row. Titles are
+ * append-only (never deleted; their id is a hash of their text, so never updated either), and the ingest stores a
+ * report's new titles in the same transaction as its installations, so every `title_id` has its title.
  */
 @Entity({ tableName: 'installation' })
-@Unique({ name: 'installation_machine_title_unique', properties: ['machineId', 'title', 'arch', 'isOperatingSystem'] })
+@Index({ name: 'installation_title_idx', properties: ['titleId'] })
 export class Installation {
-  [OptionalProps]?: 'arch' | 'firstSeenAt' | 'lastSeenAt' | 'isOperatingSystem';
+  [OptionalProps]?: 'firstSeenAt' | 'lastSeenAt';
 
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
-  id!: string;
-
-  @Property({ type: 'uuid' })
+  @PrimaryKey({ type: 'uuid' })
   machineId!: string;
 
-  @Index({ name: 'installation_title_idx' })
-  @ManyToOne(() => SoftwareTitle, { ref: true, deleteRule: 'restrict', fieldName: 'title_id' })
-  title!: Ref<SoftwareTitle>;
+  /** `software_title.id` (no foreign key: see above). */
+  @PrimaryKey({ type: 'uuid' })
+  titleId!: string;
 
-  /** Architecture as reported; '' when the agent gave none (so it can take part in the unique key). */
-  @Property({ type: 'string', length: 64, default: '' })
+  /** Architecture as reported; '' when the agent gave none (so it can take part in the key). */
+  @PrimaryKey({ type: 'string', length: 64, default: '' })
   arch = '';
 
   /** The operating system counts as an installation of its own, so OS compliance works like any category. */
-  @Property({ type: 'boolean', default: false })
+  @PrimaryKey({ type: 'boolean', default: false })
   isOperatingSystem = false;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })

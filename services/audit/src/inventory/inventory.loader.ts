@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type {
-  InstallationCursor,
+  InstallationPosition,
   InstallationRecord,
   InventoryReportRecord,
   InventoryRepository,
@@ -24,7 +24,7 @@ export function createInventoryLoaders(repository: InventoryRepository) {
   const reportPages = new Map<string, DataLoader<string, InventoryReportRecord[]>>();
   return {
     /** One loader per (page size, cursor). */
-    installationsOf(limit: number, after: InstallationCursor | null): DataLoader<string, InstallationRecord[]> {
+    installationsOf(limit: number, after: InstallationPosition | null): DataLoader<string, InstallationRecord[]> {
       const key = JSON.stringify([limit, after]);
       let loader = installationPages.get(key);
       if (!loader) {

@@ -4,6 +4,7 @@ import { toDate } from '../sql';
 import type { InventoryOutcome } from './inventory.entity';
 
 export interface InstallationRecord {
+  /** The installation's key within its machine (`installationKey`): what its cursor carries after the raw name. */
   id: string;
   machineId: string;
   rawName: string;
@@ -65,8 +66,30 @@ export interface StaleMachineRecord {
   sortKey: string;
 }
 
-/** Keyset position in a machine's installation list: raw name, then id. */
+/** Keyset position in a machine's installation list, as its cursor carries it: raw name, then `installationKey`. */
 export type InstallationCursor = [string, string];
+/** The same position, parsed: raw name, then the installation's primary-key columns (its machine's aside). */
+export interface InstallationPosition {
+  rawName: string;
+  titleId: string;
+  isOperatingSystem: boolean;
+  arch: string;
+}
+
+/** An installation's key within its machine as one string; the arch, which may hold any character, comes last. */
+export function installationKey(titleId: string, isOperatingSystem: boolean, arch: string): string {
+  return `${titleId}:${isOperatingSystem ? 1 : 0}:${arch}`;
+}
+
+/** Reads a decoded cursor back into a position; null when it is not one this list wrote. */
+export function installationPosition(cursor: unknown): InstallationPosition | null {
+  if (!Array.isArray(cursor) || cursor.length !== 2) return null;
+  const [rawName, key] = cursor as unknown[];
+  if (typeof rawName !== 'string' || typeof key !== 'string') return null;
+  const match = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}):([01]):(.*)$/s.exec(key);
+  if (match === null) return null;
+  return { rawName, titleId: match[1], isOperatingSystem: match[2] === '1', arch: match[3] };
+}
 /** Keyset position in a machine's reports, newest first: report id (ids grow with arrival). */
 export type ReportCursor = [string];
 /** Keyset position in the stale-machine list: epoch of the last report (-1 for never), then machine id. */
@@ -78,7 +101,7 @@ export interface StaleMachineQuery {
   includeNeverSeen: boolean;
 }
 
-const installationColumns = `i.id, i.machine_id as "machineId", t.name as "rawName", t.version as "rawVersion",
+const installationColumns = `i.title_id as "titleId", i.machine_id as "machineId", t.name as "rawName", t.version as "rawVersion",
   t.publisher as "rawPublisher", i.arch, i.is_operating_system as "isOperatingSystem", t.edition_id as "editionId",
   t.ignored, t.rule_id is not null as recognized, i.first_seen_at as "firstSeenAt", i.last_seen_at as "lastSeenAt"`;
 
@@ -103,20 +126,26 @@ function staleWhere(q: StaleMachineQuery): { sql: string; params: unknown[] } {
 export class InventoryRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** The first `limit` installations of each machine, by raw name, in one statement. */
-  async firstInstallationsOf(machineIds: readonly string[], limit: number, after: InstallationCursor | null): Promise<InstallationRecord[]> {
+  /** The first `limit` installations of each machine, by raw name (then key), in one statement. */
+  async firstInstallationsOf(machineIds: readonly string[], limit: number, after: InstallationPosition | null): Promise<InstallationRecord[]> {
     if (machineIds.length === 0) return [];
-    const rows = await this.em.execute<Array<InstallationRecord & { firstSeenAt: string; lastSeenAt: string }>>(
+    const rows = await this.em.execute<Array<Omit<InstallationRecord, 'id'> & { titleId: string; firstSeenAt: string; lastSeenAt: string }>>(
       `select x.* from unnest(?::uuid[]) as m(id)
          cross join lateral (
            select ${installationColumns}
              from audit.installation i join audit.software_title t on t.id = i.title_id
-            where i.machine_id = m.id and (?::text is null or (t.name, i.id) > (?::text, ?::bigint))
-            order by t.name, i.id limit ?
+            where i.machine_id = m.id
+              and (?::text is null or (t.name, i.title_id, i.is_operating_system, i.arch) > (?::text, ?::uuid, ?::boolean, ?::text))
+            order by t.name, i.title_id, i.is_operating_system, i.arch limit ?
          ) x`,
-      [sqlArray(machineIds), after?.[0] ?? null, after?.[0] ?? null, after?.[1] ?? null, limit],
+      [sqlArray(machineIds), after?.rawName ?? null, after?.rawName ?? null, after?.titleId ?? null, after?.isOperatingSystem ?? null, after?.arch ?? null, limit],
     );
-    return rows.map((r) => ({ ...r, id: String(r.id), firstSeenAt: toDate(r.firstSeenAt) ?? new Date(0), lastSeenAt: toDate(r.lastSeenAt) ?? new Date(0) }));
+    return rows.map(({ titleId, ...r }) => ({
+      ...r,
+      id: installationKey(titleId, r.isOperatingSystem, r.arch),
+      firstSeenAt: toDate(r.firstSeenAt) ?? new Date(0),
+      lastSeenAt: toDate(r.lastSeenAt) ?? new Date(0),
+    }));
   }
 
   async countInstallationsOf(machineIds: readonly string[]): Promise<Map<string, number>> {

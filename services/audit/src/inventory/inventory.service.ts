@@ -4,7 +4,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ScopeRepository } from '../scope/scope.repository';
 import type { InventoryLoaders } from './inventory.loader';
 import { canOnInventory } from './inventory.policy';
-import { InventoryRepository, type InstallationCursor, type MachineInventoryRecord, type ReportCursor, type StaleMachineCursor } from './inventory.repository';
+import {
+  installationPosition,
+  InventoryRepository,
+  type InstallationCursor,
+  type MachineInventoryRecord,
+  type ReportCursor,
+  type StaleMachineCursor,
+} from './inventory.repository';
 
 export interface StaleMachineFilterInput {
   orgUnitCode?: string | null;
@@ -29,8 +36,10 @@ export class InventoryService {
   }
 
   async installations(actor: Actor, machineId: string, first: number, after: InstallationCursor | null) {
+    const position = after === null ? null : installationPosition(after);
+    if (after !== null && position === null) throw badInput('after is not a valid cursor');
     if (!(await this.visible(actor, machineId))) return { items: [], hasNextPage: false, totalCount: 0 };
-    const rows = await this.loaders.installationsOf(first + 1, after).load(machineId);
+    const rows = await this.loaders.installationsOf(first + 1, position).load(machineId);
     return {
       items: rows.slice(0, first),
       hasNextPage: rows.length > first,

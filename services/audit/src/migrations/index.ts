@@ -6,6 +6,8 @@ import { Migration20261127090456_compliance } from './Migration20261127090456_co
 import { Migration20261127090457_compliance_triggers } from './Migration20261127090457_compliance_triggers';
 import { Migration20261127091722_ingest_body_hash } from './Migration20261127091722_ingest_body_hash';
 import { Migration20261127093133_campaigns } from './Migration20261127093133_campaigns';
+import { Migration20261127113037_installation_natural_key } from './Migration20261127113037_installation_natural_key';
+import { Migration20261127113228_compliance_position_deltas } from './Migration20261127113228_compliance_position_deltas';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261127080253_initial', class: Migration20261127080253_initial },
@@ -14,4 +16,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261127090457_compliance_triggers', class: Migration20261127090457_compliance_triggers },
   { name: 'Migration20261127091722_ingest_body_hash', class: Migration20261127091722_ingest_body_hash },
   { name: 'Migration20261127093133_campaigns', class: Migration20261127093133_campaigns },
+  { name: 'Migration20261127113037_installation_natural_key', class: Migration20261127113037_installation_natural_key },
+  { name: 'Migration20261127113228_compliance_position_deltas', class: Migration20261127113228_compliance_position_deltas },
 ];
