@@ -132,10 +132,13 @@ async function main() {
       log(`  done in ${elapsed(t0)}`);
     }
     if (only.has('dashboard')) {
-      log(`\n[dashboard] ${runs} run(s) x ${durationSeconds} s per contender, ${connections} clients`);
+      // Quick: 2 s per timed run (after a 1 s warm-up each), so the whole quick bench stays under two minutes; the
+      // median of 3 runs per contender, interleaved, as always.
+      const dashboardSeconds = flags.has('--duration') || !quick ? durationSeconds : 2;
+      log(`\n[dashboard] ${runs} run(s) x ${dashboardSeconds} s per contender, ${connections} clients`);
       const t0 = performance.now();
       try {
-        figures.push(...(await dashboardScenario({ databaseUrl: db.url, dataset, runs, durationSeconds, connections, log })));
+        figures.push(...(await dashboardScenario({ databaseUrl: db.url, dataset, runs, durationSeconds: dashboardSeconds, connections, log })));
       } catch (err) {
         log(`  failed: ${err instanceof Error ? err.message : String(err)}`);
         figures.push(failed('dashboard', 'dashboard scenario', 'runs', err instanceof Error ? err.message.split('\n')[0] : String(err)));

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { Pool } from 'pg';
 import type { Dataset } from '../dataset/model';
@@ -47,13 +48,23 @@ async function post(url: string, body: string, headers: Record<string, string>):
   }
 }
 
-/** Statements one request takes, after a warm-up request so the pools hold their connections. */
+/**
+ * Statements one request takes, after a warm-up request so the pools hold their connections. A background poll of
+ * the audit service (its compliance worker) can land in the window: the least of two counts (three when they
+ * differ) is the request's own.
+ */
 async function statementsPerRequest(child: Pick<BenchChild, 'stats'>, c: Contender): Promise<{ statements: number; texts: string[]; answer: ReturnType<typeof countAnswer> }> {
   await post(c.url, c.body, c.headers);
-  await child.stats({ reset: true });
-  const answer = countAnswer(await post(c.url, c.body, c.headers));
-  const stats = await child.stats({ reset: true });
-  return { statements: stats.statements, texts: stats.texts, answer };
+  let best: { statements: number; texts: string[]; answer: ReturnType<typeof countAnswer> } | null = null;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    await child.stats({ reset: true });
+    const answer = countAnswer(await post(c.url, c.body, c.headers));
+    const stats = await child.stats({ reset: true });
+    const agrees = best?.statements === stats.statements;
+    if (!best || stats.statements < best.statements) best = { statements: stats.statements, texts: stats.texts, answer };
+    if (agrees) break;
+  }
+  return best as NonNullable<typeof best>;
 }
 
 async function cannon(c: Contender, connections: number, duration: number) {
@@ -98,6 +109,7 @@ export async function dashboardScenario(o: DashboardOptions): Promise<Figure[]> 
   const root = dataset.root.code;
   const children: BenchChild[] = [];
   const figures: Figure[] = [];
+  const since = performance.now();
   try {
     const [stack, postgraphile, apollo] = await Promise.all([
       startStack(o.databaseUrl, o.layout ?? (process.env.BENCH_STACK_LAYOUT === 'one' ? 'one' : 'split')),
@@ -107,6 +119,7 @@ export async function dashboardScenario(o: DashboardOptions): Promise<Figure[]> 
       children.push(...started[0].processes, started[1], started[2]);
       return started;
     });
+    log(`  ${children.length} processes started in ${((performance.now() - since) / 1000).toFixed(1)} s`);
     const auth = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` };
     const ours: Contender = { name: 'Genuine (gateway + registry)', url: stack.url, body: JSON.stringify({ query: genuineDashboardQuery(root) }), headers: auth };
     const peer: Contender = { name: 'PostGraphile 4', url: postgraphile.url, body: JSON.stringify({ query: postgraphileDashboardQuery(root) }), headers: {} };
@@ -206,6 +219,18 @@ export async function dashboardScenario(o: DashboardOptions): Promise<Figure[]> 
   }
 }
 
+/** A port free right now on 127.0.0.1, for a child told its port (and its peers' URLs) before it starts. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 const PROCESS_LABELS: Record<string, string> = {
   genuine: 'Genuine (gateway + registry + audit, one process)',
   gateway: 'Genuine gateway',
@@ -235,23 +260,23 @@ async function startStack(databaseUrl: string, layout: StackLayout): Promise<Sta
     const env1 = { ...env, LOG_LEVEL: 'warn', GENUINE_DEMO: '0', PORT: '0', REGISTRY_PORT: '0', AUDIT_PORT: '0' };
     processes = [await startChild('genuine', 'scripts/start.ts', env1, /Genuine is running: (\S+)/)];
   } else {
-    // Each part prints its URL at info level; nothing is logged per request at that level.
+    // Each part prints its URL at info level; nothing is logged per request at that level. The three start at
+    // once on ports chosen beforehand (none calls another while starting), as a container orchestrator would.
     const listening = (what: string) => new RegExp(`"url":"([^"]+)"[^\n]*"msg":"${what} listening"`);
-    const parts = { ...env, LOG_LEVEL: 'info' };
-    const registry = await startChild('registry', 'services/registry/src/main.ts', { ...parts, REGISTRY_PORT: '0' }, listening('registry subgraph'));
-    const audit = await startChild('audit', 'services/audit/src/main.ts', { ...parts, AUDIT_PORT: '0', REGISTRY_URL: registry.url }, listening('audit subgraph')).catch(
-      async (err: unknown) => {
-        await registry.stop();
-        throw err;
-      },
-    );
-    const gateway = await startChild('gateway', 'services/gateway/src/main.ts', { ...parts, PORT: '0', REGISTRY_URL: registry.url, AUDIT_URL: audit.url }, listening('gateway')).catch(
-      async (err: unknown) => {
-        await Promise.all([registry.stop(), audit.stop()]);
-        throw err;
-      },
-    );
-    processes = [gateway, registry, audit];
+    const [registryPort, auditPort] = [await freePort(), await freePort()];
+    const urls = { REGISTRY_URL: `http://127.0.0.1:${registryPort}/graphql`, AUDIT_URL: `http://127.0.0.1:${auditPort}/graphql` };
+    const parts = { ...env, ...urls, LOG_LEVEL: 'info' };
+    const started = await Promise.allSettled([
+      startChild('gateway', 'services/gateway/src/main.ts', { ...parts, PORT: '0' }, listening('gateway')),
+      startChild('registry', 'services/registry/src/main.ts', { ...parts, REGISTRY_PORT: String(registryPort) }, listening('registry subgraph')),
+      startChild('audit', 'services/audit/src/main.ts', { ...parts, AUDIT_PORT: String(auditPort) }, listening('audit subgraph')),
+    ]);
+    const failure = started.find((r) => r.status === 'rejected');
+    processes = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    if (failure) {
+      await Promise.all(processes.map((p) => p.stop()));
+      throw failure.reason;
+    }
   }
   return {
     url: processes[0].url,

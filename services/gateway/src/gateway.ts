@@ -2,9 +2,11 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { REQUEST_ID_HEADER, requestIdFrom, sha256, type Authenticator, type Logger, type RunningServer } from '@genuine/kit';
+import { relayAgentRequest, sendRelayedAnswer } from './agent-relay';
 import { withSubgraphUrls } from './composition';
 import { useClosedErrorCodes } from './error-policy';
-import { limitPlugins, operationLimits, RateLimiter } from './hardening';
+import { limitPlugins, operationCost, operationLimits, RateLimiter } from './hardening';
+import { SoleSubgraphShortcut, type OperationBody, type SoleSubgraphOptions } from './single-subgraph';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -19,6 +21,13 @@ export interface GatewayOptions {
   log: Logger;
   /** Checks the database for `/readyz`; throws when it is unreachable. */
   databaseReady: () => Promise<void>;
+  /**
+   * Send a query that one subgraph answers alone straight to it and relay its answer (default on); off, every
+   * operation goes through the query planner. Clients cannot tell the difference (test/gateway-shortcut.e2e.test.ts).
+   */
+  soleSubgraphShortcut?: boolean;
+  /** Told how each operation was routed by the shortcut (tests). */
+  onRoute?: SoleSubgraphOptions['onRoute'];
 }
 
 const AGENT_PATH = '/ocsinventory';
@@ -45,8 +54,25 @@ class HttpFailure extends Error {
  */
 export async function startGateway(options: GatewayOptions, port: number, host: string): Promise<RunningServer> {
   const { log } = options;
+  const supergraph = withSubgraphUrls(options.supergraphSdl, options.subgraphUrls);
+  // What every subgraph request carries, whether the planner or the shortcut sends it.
+  const subgraphHeaders = (headers: { get(name: string): string | null }) => ({
+    authorization: headers.get('authorization'),
+    [REQUEST_ID_HEADER]: headers.get(REQUEST_ID_HEADER),
+  });
+  const shortcut =
+    options.soleSubgraphShortcut === false
+      ? null
+      : new SoleSubgraphShortcut({
+          supergraphSdl: supergraph,
+          subgraphUrls: options.subgraphUrls,
+          subgraphHeaders,
+          costOf: operationCost,
+          maxCost: operationLimits.maxCost,
+          onRoute: options.onRoute,
+        });
   const runtime = createGatewayRuntime({
-    supergraph: withSubgraphUrls(options.supergraphSdl, options.subgraphUrls),
+    supergraph,
     logging: false,
     graphiql: options.introspection ? { title: 'Genuine' } : false,
     landingPage: false,
@@ -56,12 +82,14 @@ export async function startGateway(options: GatewayOptions, port: number, host: 
       : false,
     requestId: { headerName: REQUEST_ID_HEADER, generateRequestId: ({ request }) => requestIdFrom(request.headers.get(REQUEST_ID_HEADER) ?? undefined) },
     propagateHeaders: {
-      fromClientToSubgraphs: ({ request }) => ({
-        authorization: request.headers.get('authorization'),
-        [REQUEST_ID_HEADER]: request.headers.get(REQUEST_ID_HEADER),
-      }),
+      fromClientToSubgraphs: ({ request }) => subgraphHeaders(request.headers),
     },
-    plugins: () => [...limitPlugins({ blockFieldSuggestions: options.production }), useClosedErrorCodes()],
+    // The shortcut comes last: it sees only operations that passed validation, the limits and the cost limit.
+    plugins: () => [
+      ...limitPlugins({ blockFieldSuggestions: options.production }),
+      useClosedErrorCodes(),
+      ...(shortcut ? [shortcut.plugin()] : []),
+    ],
     // In-flight deduplication never applies here (every subgraph request carries its own request id) yet costs a
     // structuredClone of every subgraph answer: a tenth of the gateway's time on a 1,000-object dashboard.
     transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } },
@@ -93,19 +121,32 @@ export async function startGateway(options: GatewayOptions, port: number, host: 
     // Preflight and the IDE page are answered by the runtime without a token; every operation needs one.
     const wantsPage = method === 'GET' && options.introspection && (req.headers.accept ?? '').includes('text/html');
     let body: Buffer | undefined;
+    let operation: OperationBody | undefined;
     if (method === 'POST') {
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       if (!GRAPHQL_BODY_TYPES.includes(type)) {
         throw new HttpFailure(415, 'Send GraphQL requests as application/json', 'BAD_USER_INPUT');
       }
       body = await readBody(req, operationLimits.maxBodyBytes);
-      assertSingleOperation(body);
+      operation = singleOperation(body);
     }
     if (method !== 'OPTIONS' && !wantsPage) {
       const actor = await options.authenticator.fromBearer(req.headers.authorization);
       if (!actor) throw new HttpFailure(401, 'A valid bearer token is required', 'UNAUTHENTICATED', { 'www-authenticate': 'Bearer realm="Genuine"' });
       const retryAfter = rateLimiter.take(sha256(req.headers.authorization ?? '').toString('base64'));
       if (retryAfter > 0) throw new HttpFailure(429, 'Too many requests for this token; retry later', 'BAD_USER_INPUT', { 'retry-after': String(retryAfter) });
+    }
+    // An operation that already took the sole-subgraph shortcut through the runtime is answered without it. A
+    // browser's cross-origin request (CORS headers) and anything but a plain POST to /graphql go to the runtime.
+    if (shortcut && operation && req.url === '/graphql' && req.headers.origin === undefined && isJsonRequest(req.headers['content-type'])) {
+      const direct = await shortcut.answer(operation, { headers: nodeHeaders(req), accept: req.headers.accept, req });
+      if (direct) {
+        res.statusCode = 200;
+        res.setHeader('content-type', direct.contentType);
+        res.setHeader('content-length', direct.bytes.length);
+        res.end(direct.bytes);
+        return;
+      }
     }
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -162,19 +203,8 @@ export async function startGateway(options: GatewayOptions, port: number, host: 
       if (err instanceof HttpFailure) return json(res, err.status, { error: err.message });
       throw err;
     }
-    const headers: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
-    for (const name of ['authorization', 'content-type', 'content-encoding', 'user-agent', 'glpi-agent-id', 'glpi-request-id', 'glpi-cryptokey-id', 'glpi-proxy-id']) {
-      const value = req.headers[name];
-      if (typeof value === 'string') headers[name] = value;
-    }
-    const query = req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
-    const upstream = await fetch(new URL(AGENT_PATH + query, auditBase), { method: req.method, headers, body: body ? new Uint8Array(body) : undefined });
-    res.statusCode = upstream.status;
-    for (const name of ['content-type', 'www-authenticate', 'content-encoding', 'retry-after']) {
-      const value = upstream.headers.get(name);
-      if (value) res.setHeader(name, value);
-    }
-    res.end(Buffer.from(await upstream.arrayBuffer()));
+    const answer = await relayAgentRequest(req, body, { base: auditBase, path: AGENT_PATH, requestIdHeader: REQUEST_ID_HEADER, requestId });
+    sendRelayedAnswer(res, answer);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -201,7 +231,7 @@ export async function startGateway(options: GatewayOptions, port: number, host: 
 }
 
 /** A POST body must be one JSON object: malformed JSON, an empty body and batched arrays are refused with 400. */
-function assertSingleOperation(body: Buffer): void {
+function singleOperation(body: Buffer): OperationBody {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
@@ -210,6 +240,23 @@ function assertSingleOperation(body: Buffer): void {
   }
   if (Array.isArray(parsed)) throw new HttpFailure(400, 'Batched operations are not supported; send one operation per request', 'BAD_USER_INPUT');
   if (parsed === null || typeof parsed !== 'object') throw new HttpFailure(400, 'The request body must be a JSON object', 'BAD_USER_INPUT');
+  return parsed as OperationBody;
+}
+
+/** A body the runtime's request parser reads as JSON (graphql-yoga's test, to the letter). */
+function isJsonRequest(contentType: string | undefined): boolean {
+  const first = contentType?.split(',')[0];
+  return ['application/json', 'application/graphql+json'].some((type) => first === type || Boolean(first?.startsWith(`${type};`)));
+}
+
+/** `get` over a Node request's headers, as the Fetch API's Headers has it. */
+function nodeHeaders(req: IncomingMessage): { get(name: string): string | null } {
+  return {
+    get: (name) => {
+      const value = req.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
 }
 
 /** Reads a request body, refusing (413) past `limit` bytes without buffering the rest. */

@@ -1,14 +1,42 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { PageArgs, encodeCursor, notFound, pageArgs, toConnection } from '@genuine/kit';
+import { PageArgs, encodeCursor, notFound, pageArgs, toConnection, type ConnectionShape, type Page } from '@genuine/kit';
 import type { RegistryContext } from '../context';
 import { OrgUnitType, toOrgUnitType } from '../org-unit/org-unit.type';
 import { AssignmentType, toAssignmentType } from '../assignment/assignment.type';
 import { PersonType, toPersonType } from '../person/person.type';
 import { ImportMachinesInput, MachineFilter, MoveMachineInput, RegisterMachineInput, RegisterMachinesInput, RetireMachineInput, SetMachineOperatorInput } from './machine.input';
 import type { MachineCursor, MachineRecord } from './machine.repository';
-import { MachineConnection, MachineImportErrorType, MachineImportResultType, MachineType, toMachineType } from './machine.type';
+import { MachineConnection, MachineImportErrorType, MachineImportResultType, MachineType, toListedMachineType, toMachineType } from './machine.type';
 
 const cursorOf = (m: MachineRecord) => encodeCursor([m.hostname ?? '', m.id] satisfies MachineCursor);
+
+/** An edge whose cursor is encoded only if the client asks for it (dashboards page through units, not machines). */
+class LazyEdge<N> {
+  constructor(
+    private readonly record: MachineRecord,
+    readonly node: N,
+  ) {}
+
+  get cursor(): string {
+    return cursorOf(this.record);
+  }
+}
+
+/** `toConnection` for a page of machines, with lazy cursors. */
+function machineConnection<N>(page: Omit<Page<MachineRecord>, 'cursorOf'>, map: (item: MachineRecord) => N): ConnectionShape<N> {
+  const edges = page.items.map((item) => new LazyEdge(item, map(item)));
+  const last = page.items.length ? page.items[page.items.length - 1] : null;
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      get endCursor() {
+        return last ? cursorOf(last) : null;
+      },
+    },
+    totalCount: page.totalCount,
+  };
+}
 
 @Resolver(() => MachineType)
 export class MachineResolver {
@@ -29,7 +57,12 @@ export class MachineResolver {
   }
 
   @FieldResolver(() => OrgUnitType, { description: 'The unit that owns the machine.' })
-  async orgUnit(@Root() machine: MachineType, @Ctx() ctx: RegistryContext): Promise<OrgUnitType> {
+  orgUnit(@Root() machine: MachineType, @Ctx() ctx: RegistryContext): OrgUnitType | Promise<OrgUnitType> {
+    // Listed under a unit the caller sees: that unit, without a promise per machine.
+    return machine.listedUnder ?? this.lookUpOrgUnit(machine, ctx);
+  }
+
+  private async lookUpOrgUnit(machine: MachineType, ctx: RegistryContext): Promise<OrgUnitType> {
     const unit = await ctx.services.orgUnits.getById(ctx.actor, machine.orgUnitId);
     if (!unit) throw notFound('Org unit');
     return toOrgUnitType(unit);
@@ -89,12 +122,14 @@ export class MachineResolver {
 
 @Resolver(() => OrgUnitType)
 export class OrgUnitMachinesResolver {
+  // PageArgs has no class-validator rules (pageArgs checks the bounds): skipping the validator saves it per unit.
   @FieldResolver(() => MachineConnection, { description: "The unit's own machines (not its descendants'), by hostname." })
-  async machines(@Root() unit: OrgUnitType, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RegistryContext) {
+  async machines(@Root() unit: OrgUnitType, @Args(() => PageArgs, { validate: false }) args: PageArgs, @Ctx() ctx: RegistryContext) {
     const { first, after } = pageArgs<MachineCursor>(args.first, args.after);
     const page = after
       ? await ctx.services.machines.list(ctx.actor, { orgUnitCode: unit.code, includeDescendants: false }, first, after)
       : await ctx.services.machines.firstOfUnit(ctx.actor, unit, first);
-    return toConnection({ ...page, cursorOf }, toMachineType);
+    const listedUnder = ctx.services.orgUnits.visible(ctx.actor, unit);
+    return machineConnection(page, (m) => toListedMachineType(m, listedUnder));
   }
 }

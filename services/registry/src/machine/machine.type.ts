@@ -1,6 +1,7 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConnectionType, DateTimeScalar, MachineKind } from '@genuine/kit';
 import { MachineStatus } from './machine.entity';
+import type { OrgUnitType } from '../org-unit/org-unit.type';
 import type { MachineRecord } from './machine.repository';
 
 registerEnumType(MachineStatus, {
@@ -11,7 +12,7 @@ registerEnumType(MachineStatus, {
 
 /** A computer registered as a hardware asset of an org unit. */
 @Directive('@key(fields: "id")')
-@ObjectType('Machine', { description: 'A computer registered as a hardware asset of an org unit.' })
+@ObjectType('Machine', { description: 'A computer registered as a hardware asset of an org unit.', simpleResolvers: true })
 export class MachineType {
   @Field(() => ID, { description: 'Stable identifier.' })
   id!: string;
@@ -45,10 +46,23 @@ export class MachineType {
 
   /** Not a GraphQL field: carried for the orgUnit resolver. */
   orgUnitId!: string;
+
+  /**
+   * Not a GraphQL field: the unit this machine was listed under when the caller already sees that unit, so its
+   * `orgUnit` needs no lookup (a dashboard page lists a thousand machines under fifty units).
+   */
+  listedUnder?: OrgUnitType;
 }
 
 export function toMachineType(record: MachineRecord): MachineType {
   return Object.assign(new MachineType(), record);
+}
+
+/** A machine listed under `unit`; `unit` null when the caller may not read units (its `orgUnit` is then looked up). */
+export function toListedMachineType(record: MachineRecord, unit: OrgUnitType | null): MachineType {
+  const machine = Object.assign(new MachineType(), record);
+  if (unit) machine.listedUnder = unit;
+  return machine;
 }
 
 export const MachineConnection = ConnectionType(MachineType, 'MachineConnection', 'machine');

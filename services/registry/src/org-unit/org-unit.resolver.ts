@@ -23,7 +23,7 @@ export class OrgUnitResolver {
   }
 
   @FieldResolver(() => OrgUnitConnection, { description: 'Every unit below this one, shallowest first, then by code.' })
-  async descendants(@Root() unit: OrgUnitType, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: RegistryContext) {
+  async descendants(@Root() unit: OrgUnitType, @Args(() => PageArgs, { validate: false }) args: PageArgs, @Ctx() ctx: RegistryContext) {
     const { first, after } = pageArgs<[number, string]>(args.first, args.after);
     const page = await ctx.services.orgUnits.descendantsOf(ctx.actor, unit, first, after ? { depth: after[0], code: after[1] } : null);
     return toConnection(

@@ -71,6 +71,14 @@ export class OrgUnitService {
     return unit && (await this.loaders.inScope.load(unit.id)) ? unit : null;
   }
 
+  /**
+   * `unit` itself when the caller may read units, else null: for records listed under a unit the caller already
+   * sees (its scope was checked on the way to it), which therefore need no lookup of their own unit.
+   */
+  visible<T extends OrgUnitRecord>(actor: Actor, unit: T): T | null {
+    return canOnOrgUnit(actor, 'read') ? unit : null;
+  }
+
   /** The parent, or null for a root and for a parent above the caller's scope. */
   async parentOf(actor: Actor, unit: OrgUnitRecord): Promise<OrgUnitRecord | null> {
     return unit.parentId ? this.getById(actor, unit.parentId) : null;

@@ -20,7 +20,7 @@ registerEnumType(OrgUnitKind, {
 
 /** A unit of the organisation tree as the API shows it. */
 @Directive('@key(fields: "id")')
-@ObjectType('OrgUnit', { description: 'A unit of the organisation: a province, county, department, township office...' })
+@ObjectType('OrgUnit', { description: 'A unit of the organisation: a province, county, department, township office...', simpleResolvers: true })
 export class OrgUnitType {
   @Field(() => ID, { description: 'Stable identifier.' })
   id!: string;
