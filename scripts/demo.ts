@@ -10,6 +10,7 @@ import { InventoryOutcome } from '@genuine/audit/src/inventory/inventory.entity'
 import { createRegistryContext } from '@genuine/registry';
 import { MAX_BATCH } from '@genuine/registry/src/machine/machine.service';
 import type { OrgUnitKind } from '@genuine/registry/src/org-unit/org-unit.entity';
+import { loadCampaigns } from './demo/campaigns';
 import { agentInventoryBody } from './demo/inventory';
 import { buildDemoPlan, type DemoPlan } from './demo/plan';
 import { demoUnits, type DemoUnit } from './demo/units';
@@ -32,8 +33,9 @@ const REGISTRATION_WINDOW_MS = 15;
  *     code), decoded and parsed as the agent endpoint does and stored by the audit IngestService, which matches
  *     the registered machine by uuid (and would register an unknown one through DemoRegistrar);
  *  4. the seats: DEVICE seats per unit (AssignmentService.assignToSubtree), PER_USER seats per person;
- *  5. the campaigns (loadDemoCampaigns, not yet built);
- *  6. one full recompute of the compliance engine, so the figures are there when start-up finishes.
+ *  5. one full recompute of the compliance engine, so the figures are there when start-up finishes;
+ *  6. the campaigns (loadDemoCampaigns, audit CampaignService), after the recompute: their published rounds freeze
+ *     the measured figures as they stand.
  * A database that already has the demo's root unit is left alone. Returns whether it loaded anything.
  */
 export async function loadDemo(registryOrm: MikroORM, auditOrm: MikroORM, log: Logger): Promise<boolean> {
@@ -68,21 +70,20 @@ export async function loadDemo(registryOrm: MikroORM, auditOrm: MikroORM, log: L
   // A bulk load: fresh planner statistics keep the seat assignments' subtree queries on good plans.
   await phase('analyze', () => registryOrm.em.fork().execute('analyze registry.machine, registry.person, registry.assignment, registry.org_unit_closure'));
   await phase('seats', () => assignSeats(registryOrm, plan, entitlements, registry));
-  await phase('campaigns', () => loadDemoCampaigns(registryOrm, auditOrm, log));
   const machines = await phase('recompute', () => recomputeCompliance(auditOrm));
+  await phase('campaigns', () => loadDemoCampaigns(auditOrm, plan, quiet));
   log.info({ machines, purchases: plan.purchases.length, ms: { ...ms, total: Date.now() - started }, cpuMs: cpu }, 'demo data loaded');
   return true;
 }
 
 /**
  * The demo's campaigns (DESIGN → Demo data: a running campaign per district/county whose self-reports differ from
- * the measured figures). A hook for the campaign feature (services/audit/src/campaign), which is being built: it
- * does nothing yet. When it lands, create here, through the campaign service, one campaign over `nanxun` and one
- * over `luonan` (categories OPERATING_SYSTEM, OFFICE, ANTIVIRUS), and self-reports per unit that differ from what
- * the engine measures (e.g. Nanxun's self-check declared more licensed office machines than the 420 measured).
+ * the measured figures): one over `nanxun` (in REMEDIATION, with a unit that never reported, a spot check with
+ * findings and two published rounds) and one over `luonan` (SELF_CHECK, five agencies reported), played through
+ * the audit CampaignService by scoped users (scripts/demo/campaigns.ts). Needs the compliance figures computed.
  */
-export async function loadDemoCampaigns(_registryOrm: MikroORM, _auditOrm: MikroORM, _log: Logger): Promise<void> {
-  // Intentionally empty until campaigns exist.
+export async function loadDemoCampaigns(auditOrm: MikroORM, plan: DemoPlan, log: Logger): Promise<void> {
+  await loadCampaigns(auditOrm, plan, log);
 }
 
 async function recordPurchases(registryOrm: MikroORM, plan: DemoPlan, registry: () => ReturnType<typeof createRegistryContext>['services']): Promise<Map<string, string>> {

@@ -549,6 +549,36 @@ const WRITES: Row[] = [
     vars: (fx) => ({ i: { assignmentId: fx.assignments.b } }),
     expect: () => only(SEATS, NOT_FOUND),
   },
+  {
+    op: 'bindOemEntitlement', target: 'A', what: "A's entitlement to A's machine: past permission and scope, refused as no OEM license",
+    query: `mutation($i: BindOemEntitlementInput!) { bindOemEntitlement(input: $i) { id } }`,
+    vars: (fx) => ({ i: { entitlementId: fx.entitlements.assign, machineId: fx.machines.pcA } }),
+    expect: () => only(SEATS, denied('BAD_USER_INPUT')),
+  },
+  {
+    op: 'bindOemEntitlement', target: 'B', what: "B's entitlement to B's machine",
+    query: `mutation($i: BindOemEntitlementInput!) { bindOemEntitlement(input: $i) { id } }`,
+    vars: (fx) => ({ i: { entitlementId: fx.entitlements.b, machineId: fx.machines.pcB } }),
+    expect: () => only(SEATS, NOT_FOUND),
+  },
+  {
+    op: 'bindOemEntitlement', target: 'B', what: "A's entitlement to B's machine, answered as for no such machine",
+    query: `mutation($i: BindOemEntitlementInput!) { bindOemEntitlement(input: $i) { id } }`,
+    vars: (fx) => ({ i: { entitlementId: fx.entitlements.assign, machineId: fx.machines.pcB } }),
+    expect: () => only(SEATS, NOT_FOUND),
+  },
+  {
+    op: 'unbindOemEntitlement', target: 'A', what: "A's entitlement, bound to no machine",
+    query: `mutation($i: UnbindOemEntitlementInput!) { unbindOemEntitlement(input: $i) { id } }`,
+    vars: (fx) => ({ i: { entitlementId: fx.entitlements.assign } }),
+    expect: () => only(SEATS, denied('CONFLICT')),
+  },
+  {
+    op: 'unbindOemEntitlement', target: 'B', what: "B's entitlement",
+    query: `mutation($i: UnbindOemEntitlementInput!) { unbindOemEntitlement(input: $i) { id } }`,
+    vars: (fx) => ({ i: { entitlementId: fx.entitlements.b } }),
+    expect: () => only(SEATS, NOT_FOUND),
+  },
 
   // License keys
   {

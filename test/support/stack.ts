@@ -42,7 +42,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const graphqlUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`stack did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`stack did not start within 120 s:\n${output}`)), 120_000);
     const check = () => {
       const match = /Genuine is running: (\S+)/.exec(output);
       if (match) {

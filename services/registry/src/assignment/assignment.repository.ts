@@ -26,6 +26,8 @@ export interface LockedEntitlement {
   allocation: string;
   expired: boolean;
   retired: boolean;
+  /** An OEM entitlement bound to its machine: that machine holds its one seat. */
+  oemBound: boolean;
 }
 
 const columns = `a.id, a.entitlement_id as "entitlementId", a.machine_id as "machineId", a.person_id as "personId", ${isoTime('a.assigned_at')} as "assignedAt",
@@ -90,7 +92,8 @@ export class AssignmentRepository {
   async lockEntitlement(entitlementId: string): Promise<LockedEntitlement | null> {
     const [row] = await this.em.execute<LockedEntitlement[]>(
       `select id, org_unit_id as "orgUnitId", edition_id as "editionId", quantity, metric, allocation,
-              coalesce(valid_until < current_date, false) as expired, retired_at is not null as retired
+              coalesce(valid_until < current_date, false) as expired, retired_at is not null as retired,
+              oem_machine_id is not null as "oemBound"
          from registry.entitlement where id = ? for update`,
       [entitlementId],
     );

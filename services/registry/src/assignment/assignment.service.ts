@@ -104,7 +104,8 @@ export class AssignmentService {
       if (!(await this.isUnder(tx, holder.orgUnitId, locked.orgUnitId))) {
         throw badInput('The holder is outside the subtree of the unit that owns the entitlement');
       }
-      if ((await seats.countActive(locked.id)) >= locked.quantity) throw seatLimit(locked.quantity);
+      // A bound OEM license's seat is its machine's: it counts as taken.
+      if ((await seats.countActive(locked.id)) + (locked.oemBound ? 1 : 0) >= locked.quantity) throw seatLimit(locked.quantity);
       const assignment = await seats
         .insert(locked.id, { machineId: command.machineId ?? null, personId: command.personId ?? null }, actor.id)
         .catch((err: unknown) => {

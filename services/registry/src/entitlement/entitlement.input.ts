@@ -72,3 +72,21 @@ export class TransferEntitlementInput {
   @Field(() => String, { description: 'Code of the new owning unit.' })
   toOrgUnitCode!: string;
 }
+
+@InputType('BindOemEntitlementInput', { description: 'An OEM entitlement and the machine it came with.' })
+export class BindOemEntitlementInput {
+  @IsUUID()
+  @Field(() => ID, { description: 'The OEM entitlement: type OEM, quantity 1, PER_DEVICE, ASSIGNED, not yet bound.' })
+  entitlementId!: string;
+
+  @IsUUID()
+  @Field(() => ID, { description: "The machine, active and in the owning unit's subtree." })
+  machineId!: string;
+}
+
+@InputType('UnbindOemEntitlementInput', { description: 'The OEM entitlement to release from its machine.' })
+export class UnbindOemEntitlementInput {
+  @IsUUID()
+  @Field(() => ID, { description: 'The entitlement.' })
+  entitlementId!: string;
+}

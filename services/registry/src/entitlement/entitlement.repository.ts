@@ -34,6 +34,28 @@ export interface EntitlementListQuery {
   assetTag: string | null;
 }
 
+/** An entitlement as an OEM binding checks it, read under its row lock. */
+export interface LockedForBinding {
+  id: string;
+  orgUnitId: string;
+  type: EntitlementType;
+  quantity: number;
+  metric: LicenseMetric;
+  allocation: Allocation;
+  expired: boolean;
+  retired: boolean;
+  oemMachineId: string | null;
+  /** Seats held now (an OEM license's one seat is its binding). */
+  activeSeats: number;
+}
+
+/** A machine as an OEM binding checks it. */
+export interface BindingMachine {
+  id: string;
+  orgUnitId: string;
+  status: string;
+}
+
 /** Keyset position: [createdAt ISO, id]. */
 export type EntitlementCursor = [string, string];
 
@@ -100,5 +122,39 @@ export class EntitlementRepository {
     const where = listWhere(q);
     const [row] = await this.em.execute<Array<{ n: string }>>(`select count(*) as n from registry.entitlement e where ${where.sql}`, where.params);
     return Number(row.n);
+  }
+
+  /**
+   * The entitlement, locked until the transaction ends (`FOR UPDATE`, the lock every seat change takes), with what
+   * an OEM binding depends on: a concurrent bind, seat assignment, transfer or retirement waits for it.
+   */
+  async lockForBinding(id: string): Promise<LockedForBinding | null> {
+    const [row] = await this.em.execute<LockedForBinding[]>(
+      `select e.id, e.org_unit_id as "orgUnitId", e.type, e.quantity, e.metric, e.allocation, e.oem_machine_id as "oemMachineId",
+              coalesce(e.valid_until < current_date, false) as expired, e.retired_at is not null as retired,
+              (select count(*)::int from registry.assignment a where a.entitlement_id = e.id and a.revoked_at is null) as "activeSeats"
+         from registry.entitlement e where e.id = ? for update of e`,
+      [id],
+    );
+    return row ?? null;
+  }
+
+  /** Machines by id, locked against a concurrent move or retirement until the transaction ends (`FOR SHARE`). */
+  async machinesForBinding(ids: readonly string[]): Promise<BindingMachine[]> {
+    if (ids.length === 0) return [];
+    return this.em.execute<BindingMachine[]>(
+      `select id, org_unit_id as "orgUnitId", status from registry.machine where id = any(?::uuid[]) order by id for share`,
+      [sqlArray(ids)],
+    );
+  }
+
+  /** Whether `unitId` lies in the subtree of `ancestorId` (itself included). */
+  async isUnder(unitId: string, ancestorId: string): Promise<boolean> {
+    const rows = await this.em.execute(`select 1 from registry.org_unit_closure where ancestor_id = ? and descendant_id = ?`, [ancestorId, unitId]);
+    return rows.length > 0;
+  }
+
+  async setOemMachine(id: string, machineId: string | null): Promise<void> {
+    await this.em.execute(`update registry.entitlement set oem_machine_id = ?, updated_at = now() where id = ?`, [machineId, id]);
   }
 }

@@ -9,7 +9,7 @@ import { LicenseKeyConnection, toLicenseKeyType } from '../license-key/license-k
 import { MachineType, toMachineType } from '../machine/machine.type';
 import { OrgUnitType, toOrgUnitType } from '../org-unit/org-unit.type';
 import { PurchaseType, toPurchaseType } from '../purchase/purchase.type';
-import { EntitlementFilter, RetireEntitlementInput, TransferEntitlementInput, UpdateEntitlementInput } from './entitlement.input';
+import { BindOemEntitlementInput, EntitlementFilter, RetireEntitlementInput, TransferEntitlementInput, UnbindOemEntitlementInput, UpdateEntitlementInput } from './entitlement.input';
 import type { EntitlementCursor, EntitlementRecord } from './entitlement.repository';
 import { EntitlementConnection, EntitlementGqlType, toEntitlementType } from './entitlement.type';
 
@@ -106,5 +106,24 @@ export class EntitlementResolver {
     @Ctx() ctx: RegistryContext,
   ): Promise<EntitlementGqlType> {
     return toEntitlementType(await ctx.services.entitlements.transfer(ctx.actor, input.entitlementId, input.toOrgUnitCode));
+  }
+
+  @Mutation(() => EntitlementGqlType, {
+    description:
+      'Binds an OEM license (type OEM, one PER_DEVICE ASSIGNED seat) to the machine it came with, in the owning unit\u2019s subtree; it then covers that machine (MANAGE_ASSIGNMENTS).',
+  })
+  async bindOemEntitlement(
+    @Arg('input', () => BindOemEntitlementInput, { description: 'The entitlement and its machine.' }) input: BindOemEntitlementInput,
+    @Ctx() ctx: RegistryContext,
+  ): Promise<EntitlementGqlType> {
+    return toEntitlementType(await ctx.services.entitlements.bindOem(ctx.actor, input));
+  }
+
+  @Mutation(() => EntitlementGqlType, { description: 'Releases an OEM license from its machine; it covers nothing until bound again (MANAGE_ASSIGNMENTS).' })
+  async unbindOemEntitlement(
+    @Arg('input', () => UnbindOemEntitlementInput, { description: 'The entitlement.' }) input: UnbindOemEntitlementInput,
+    @Ctx() ctx: RegistryContext,
+  ): Promise<EntitlementGqlType> {
+    return toEntitlementType(await ctx.services.entitlements.unbindOem(ctx.actor, input.entitlementId));
   }
 }

@@ -1,4 +1,4 @@
-import { AppError, badInput, conflict, ErrorCode, forbidden, notFound, type Actor } from '@genuine/kit';
+import { Allocation, AppError, badInput, conflict, EntitlementType, ErrorCode, forbidden, LicenseMetric, notFound, type Actor } from '@genuine/kit';
 import { AssignmentRepository } from '../assignment/assignment.repository';
 import { HistoryRepository } from '../history/history.repository';
 import { distinct, isUuid } from '../ids';
@@ -15,6 +15,11 @@ export interface EntitlementFilterInput {
   activeOn?: string | null;
   includeRetired?: boolean | null;
   assetTag?: string | null;
+}
+
+export interface BindOemCommand {
+  entitlementId: string;
+  machineId: string;
 }
 
 export interface UpdateEntitlementCommand {
@@ -160,6 +165,73 @@ export class EntitlementService {
         ...revoked.map(({ holderUnitId, ...a }) => ({ action: 'assignment.revoke', entity: 'assignment', entityId: a.id, after: { ...a }, orgUnitIds: [before.orgUnitId, holderUnitId] })),
       ]);
       await history.appendChange({ entity: 'entitlement', entityId: before.id, action: 'transfer', orgUnitIds: units, details: { from: before.orgUnitId, to: target.id } });
+      return after;
+    });
+  }
+
+  /**
+   * Binds an OEM license to the machine it came with (DESIGN rule 2d: it then covers that machine's installs of
+   * the editions it covers). An OEM license belongs to one machine for its life: the entitlement must be of type
+   * OEM, one PER_DEVICE ASSIGNED seat (a bulk OEM purchase is recorded as one line per machine), active, not
+   * bound yet and without a seat assigned; the machine active and in the owning unit's subtree. Under the
+   * entitlement's row lock, like every seat change; one audit event and one change-log row, so the compliance
+   * engine re-evaluates the machine.
+   */
+  async bindOem(actor: Actor, command: BindOemCommand): Promise<EntitlementRecord> {
+    if (!canOnEntitlement(actor, 'bindOem')) throw forbidden('Your role cannot bind OEM licenses to machines');
+    const before = await this.require(actor, command.entitlementId);
+    if (!isUuid(command.machineId)) throw notFound('Machine');
+    return this.deps.em.transactional(async (tx) => {
+      const repository = new EntitlementRepository(tx);
+      const locked = await repository.lockForBinding(before.id);
+      if (!locked) throw notFound('Entitlement');
+      const [machine] = await repository.machinesForBinding([command.machineId]);
+      if (!machine || !(await this.orgUnits.getById(actor, machine.orgUnitId))) throw notFound('Machine');
+      if (locked.type !== EntitlementType.OEM) throw badInput(`Only an OEM entitlement is bound to a machine; this one is ${locked.type}`, { field: 'entitlementId' });
+      if (locked.quantity !== 1 || locked.metric !== LicenseMetric.PER_DEVICE || locked.allocation !== Allocation.ASSIGNED) {
+        throw badInput(
+          `An OEM license is one PER_DEVICE ASSIGNED seat for one machine; this entitlement has ${locked.quantity} ${locked.metric} ${locked.allocation} seat(s) (record one purchase line of quantity 1 per machine)`,
+          { field: 'entitlementId' },
+        );
+      }
+      if (locked.retired) throw conflict('The entitlement is retired');
+      if (locked.expired) throw conflict('The entitlement has expired');
+      if (locked.oemMachineId === machine.id) throw conflict('The entitlement is already bound to this machine');
+      if (locked.oemMachineId !== null) throw conflict('The entitlement is bound to another machine; unbind it first');
+      if (locked.activeSeats > 0) throw new AppError(ErrorCode.SEAT_LIMIT_EXCEEDED, 'The seat of this OEM license is assigned; revoke that assignment first');
+      if (machine.status === 'RETIRED') throw conflict('The machine is retired');
+      if (!(await repository.isUnder(machine.orgUnitId, locked.orgUnitId))) {
+        throw badInput('The machine is outside the subtree of the unit that owns the entitlement', { field: 'machineId' });
+      }
+      await repository.setOemMachine(before.id, machine.id);
+      const [after] = await repository.findByIds([before.id]);
+      const units = distinct([locked.orgUnitId, machine.orgUnitId]);
+      const history = new HistoryRepository(tx);
+      await history.recordEvent(actor, this.deps.requestId, { action: 'entitlement.bind_oem', entity: 'entitlement', entityId: before.id, before: { ...before }, after: { ...after }, orgUnitIds: units });
+      await history.appendChange({ entity: 'entitlement', entityId: before.id, action: 'bind_oem', orgUnitIds: units, details: { machineId: machine.id } });
+      return after;
+    });
+  }
+
+  /**
+   * Releases an OEM license from its machine (a binding recorded by mistake): it covers nothing until it is bound
+   * again. The machine may have moved out of the caller's scope since; the entitlement is what changes.
+   */
+  async unbindOem(actor: Actor, entitlementId: string): Promise<EntitlementRecord> {
+    if (!canOnEntitlement(actor, 'bindOem')) throw forbidden('Your role cannot unbind OEM licenses');
+    const before = await this.require(actor, entitlementId);
+    return this.deps.em.transactional(async (tx) => {
+      const repository = new EntitlementRepository(tx);
+      const locked = await repository.lockForBinding(before.id);
+      if (!locked) throw notFound('Entitlement');
+      if (locked.oemMachineId === null) throw conflict('The entitlement is not bound to a machine');
+      const [machine] = await repository.machinesForBinding([locked.oemMachineId]);
+      await repository.setOemMachine(before.id, null);
+      const [after] = await repository.findByIds([before.id]);
+      const units = distinct([locked.orgUnitId, ...(machine ? [machine.orgUnitId] : [])]);
+      const history = new HistoryRepository(tx);
+      await history.recordEvent(actor, this.deps.requestId, { action: 'entitlement.unbind_oem', entity: 'entitlement', entityId: before.id, before: { ...before }, after: { ...after }, orgUnitIds: units });
+      await history.appendChange({ entity: 'entitlement', entityId: before.id, action: 'unbind_oem', orgUnitIds: units, details: { machineId: locked.oemMachineId } });
       return after;
     });
   }
