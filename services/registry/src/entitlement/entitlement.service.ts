@@ -186,7 +186,9 @@ export class EntitlementService {
       const locked = await repository.lockForBinding(before.id);
       if (!locked) throw notFound('Entitlement');
       const [machine] = await repository.machinesForBinding([command.machineId]);
-      if (!machine || !(await this.orgUnits.getById(actor, machine.orgUnitId))) throw notFound('Machine');
+      // Scope is checked on the transaction's own connection: a lookup on another one would wait behind this
+      // transaction on a single-session database (the embedded PGlite) until the request timed out.
+      if (!machine || (actor.scopeUnitId !== null && !(await repository.isUnder(machine.orgUnitId, actor.scopeUnitId)))) throw notFound('Machine');
       if (locked.type !== EntitlementType.OEM) throw badInput(`Only an OEM entitlement is bound to a machine; this one is ${locked.type}`, { field: 'entitlementId' });
       if (locked.quantity !== 1 || locked.metric !== LicenseMetric.PER_DEVICE || locked.allocation !== Allocation.ASSIGNED) {
         throw badInput(
