@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sqlArray, TRACKED_CATEGORIES } from '@genuine/kit';
+import { SoftwareCategory, sqlArray, TRACKED_CATEGORIES } from '@genuine/kit';
 
 /**
  * The compliance engine (DESIGN → Compliance semantics, rules 1–7), as set-based SQL over the inventories and the
@@ -418,4 +418,4 @@ interface DeferredIndex {
 }
 
 /** Every category gets a status, so a unit's rate in any category is defined (MISSING counts against it). */
-const ALL_CATEGORIES = ['OPERATING_SYSTEM', 'OFFICE', 'ANTIVIRUS', 'DATABASE', 'DESIGN', 'DEVELOPMENT', 'OTHER'];
+const ALL_CATEGORIES: readonly string[] = Object.values(SoftwareCategory);
