@@ -222,8 +222,9 @@ describe('the sole-subgraph shortcut', () => {
     const units = await both({ query, operationName: 'Units' });
     expect(units.route).toEqual([{ subgraph: 'registry', fellBack: false }]);
     expect(units.shortcut).toEqual(units.planner);
+    // `orgUnit` is shared with the audit subgraph, which owns `compliance`: that operation is the audit's alone.
     const other = await both({ query, operationName: 'Other' });
-    expect(other.route).toEqual([{ subgraph: null, fellBack: false }]);
+    expect(other.route).toEqual([{ subgraph: 'audit', fellBack: false }]);
     expect(other.shortcut).toEqual(other.planner);
   });
 
@@ -365,5 +366,66 @@ describe('the sole-subgraph shortcut', () => {
     const shortcut = await get(withShortcut);
     expect(routes).toEqual([{ subgraph: 'registry', fellBack: false, direct: false }]);
     expect(shortcut).toEqual(await get(withoutShortcut));
+  });
+});
+
+/*
+ * `Query.orgUnit` is @shareable: the registry and the audit subgraph both answer it, so that a question only about
+ * a unit's audit figures (the compliance dashboard's `orgUnit(code) { compliance }`) goes to the audit subgraph
+ * alone. Both must answer it alike, for every caller, or which subgraph the gateway picks would show.
+ */
+describe('the shared orgUnit field', () => {
+  const direct = async (subgraph: 'registry' | 'audit', code: string, token: string) => {
+    const res = await fetch(subgraphUrls()[subgraph], {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: 'query($code: String!) { orgUnit(code: $code) { __typename id } }', variables: { code } }),
+    });
+    return { status: res.status, body: JSON.parse(await res.text()) as { data?: unknown; errors?: Array<{ message: string; extensions: { code: string } }> } };
+  };
+
+  it.each([
+    ['an admin, a unit', () => [unitA, TEST_ADMIN_TOKEN], null],
+    ['a scoped viewer, its own unit', () => [unitA, viewerOfA], null],
+    ['a scoped viewer, a unit outside its scope', () => [unitB, viewerOfA], 'NOT_FOUND'],
+    ['a scoped viewer, an ancestor of its unit', () => [root, viewerOfA], 'NOT_FOUND'],
+    ['an admin, a code naming no unit', () => ['no-such-unit', TEST_ADMIN_TOKEN], 'NOT_FOUND'],
+    ['a role that may not read', () => [unitA, agentToken], 'FORBIDDEN'],
+  ] as const)('is answered alike by both subgraphs: %s', async (_what, args, code) => {
+    const [unit, token] = args();
+    const registry = await direct('registry', unit, token);
+    const audit = await direct('audit', unit, token);
+    expect(audit).toEqual(registry);
+    if (code === null) expect(registry.body).toEqual({ data: { orgUnit: { __typename: 'OrgUnit', id: expect.any(String) } } });
+    else expect(registry.body.errors?.map((e) => e.extensions.code)).toEqual([code]);
+  });
+
+  it('takes the compliance figures of a unit to the audit subgraph alone, byte for byte as the planner does', async () => {
+    const query = `{ orgUnit(code: "${unitA}") { compliance { machineCount categories { category licensed unlicensed missing } } } }`;
+    const { shortcut, planner, route, againRoutes } = await both({ query, token: viewerOfA });
+    expect(route).toEqual([{ subgraph: 'audit', fellBack: false }]);
+    expect(againRoutes).toEqual([{ subgraph: 'audit', fellBack: false, direct: true }]);
+    expect(shortcut).toEqual(planner);
+    const figures = JSON.parse(shortcut.body).data.orgUnit.compliance;
+    expect(figures.machineCount).toBe(3);
+    expect(figures.categories).toHaveLength(7);
+  });
+
+  it.each([
+    ['outside the scope', () => unitB, 'NOT_FOUND'],
+    ['unknown', () => 'no-such-unit', 'NOT_FOUND'],
+  ])('hands a unit %s back to the planner, whose error the client gets', async (_what, unit, code) => {
+    const { shortcut, planner, route } = await both({ query: `{ orgUnit(code: "${unit()}") { compliance { machineCount } } }`, token: viewerOfA });
+    expect(route[0]).toEqual({ subgraph: 'audit', fellBack: true });
+    expect(shortcut).toEqual(planner);
+    expect(JSON.parse(shortcut.body).errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual([code]);
+  });
+
+  it('still plans a question mixing both subgraphs\' fields of the unit', async () => {
+    const query = `{ orgUnit(code: "${unitA}") { name code compliance { machineCount } children { code } } }`;
+    const { shortcut, planner, route } = await both({ query });
+    expect(route.every((r) => r.subgraph === null)).toBe(true);
+    expect(shortcut).toEqual(planner);
+    expect(JSON.parse(shortcut.body)).toEqual({ data: { orgUnit: { name: 'Unit A ✓', code: unitA, compliance: { machineCount: 3 }, children: [] } } });
   });
 });

@@ -21,6 +21,11 @@ export const SERVICE_NODE_FLAGS = '--max-semi-space-size=64';
  */
 export type StackLayout = 'split' | 'one';
 
+/** The layout GraphQL figures are measured in: `split` (as deployed) unless BENCH_STACK_LAYOUT=one. */
+export function defaultLayout(): StackLayout {
+  return process.env.BENCH_STACK_LAYOUT === 'one' ? 'one' : 'split';
+}
+
 export interface DashboardOptions {
   databaseUrl: string;
   dataset: Dataset;
@@ -112,7 +117,7 @@ export async function dashboardScenario(o: DashboardOptions): Promise<Figure[]> 
   const since = performance.now();
   try {
     const [stack, postgraphile, apollo] = await Promise.all([
-      startStack(o.databaseUrl, o.layout ?? (process.env.BENCH_STACK_LAYOUT === 'one' ? 'one' : 'split')),
+      startStack(o.databaseUrl, o.layout ?? defaultLayout()),
       startChild('postgraphile', 'bench/baselines/postgraphile.ts', { DATABASE_URL: o.databaseUrl, DATABASE_POOL_MAX: '10' }, /baseline listening: (\S+)/),
       startChild('apollo-constant', 'bench/baselines/apollo-constant.ts', {}, /baseline listening: (\S+)/),
     ]).then((started) => {
@@ -239,14 +244,14 @@ const PROCESS_LABELS: Record<string, string> = {
 };
 
 /** Our stack as one contender: its URL, its processes, and their statement counts summed. */
-interface Stack {
+export interface Stack {
   readonly url: string;
   readonly processes: BenchChild[];
   stats(options?: { reset?: boolean }): Promise<StatementStats>;
 }
 
 /** Our services in production mode (rate limit off) on ephemeral ports, in the given layout. */
-async function startStack(databaseUrl: string, layout: StackLayout): Promise<Stack> {
+export async function startStack(databaseUrl: string, layout: StackLayout): Promise<Stack> {
   const env = {
     NODE_OPTIONS: `${statementCounterNodeOptions()} ${SERVICE_NODE_FLAGS}`,
     NODE_ENV: 'production',

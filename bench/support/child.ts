@@ -17,10 +17,12 @@ export interface BenchChild {
 
 /**
  * Runs a TypeScript entry point in its own process with the statement-counter preload, on 127.0.0.1, and waits
- * until it prints its URL (matched by `ready`, first group) and its stats URL.
+ * until it prints its URL (matched by `ready`, first group) and its stats URL. BENCH_CHILD_NODE_ARGS adds flags Node
+ * refuses in NODE_OPTIONS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile every process of the stack.
  */
 export async function startChild(name: string, entry: string, env: Record<string, string>, ready: RegExp, timeoutMs = 90_000): Promise<BenchChild> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
+  const extraNodeArgs = process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extraNodeArgs, '-r', '@swc-node/register', entry], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_OPTIONS: statementCounterNodeOptions(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

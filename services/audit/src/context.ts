@@ -13,6 +13,7 @@ import { InventoryService } from './inventory/inventory.service';
 import { createNormalizationLoaders, type NormalizationLoaders } from './normalization/normalization.loader';
 import { NormalizationRepository } from './normalization/normalization.repository';
 import { NormalizationService } from './normalization/normalization.service';
+import { OrgUnitService } from './org-unit/org-unit.service';
 import { ScopeRepository } from './scope/scope.repository';
 
 export interface AuditLoaders {
@@ -28,6 +29,7 @@ export interface AuditServices {
   normalization: NormalizationService;
   compliance: ComplianceService;
   campaign: CampaignService;
+  orgUnits: OrgUnitService;
 }
 
 export interface AuditContext extends RequestContext<AuditLoaders> {
@@ -60,6 +62,7 @@ export function createAuditContext(args: { em: EntityManager; actor: Actor; requ
       normalization: new NormalizationService({ em, requestId, log }, loaders.normalization),
       compliance: new ComplianceService(em, loaders.compliance, loaders.machineInScope),
       campaign: new CampaignService({ em, log }, loaders.campaign),
+      orgUnits: new OrgUnitService(scope, loaders.compliance.unitInScope),
     },
   };
 }

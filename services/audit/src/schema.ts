@@ -6,12 +6,13 @@ import { EditionStub } from './edition/edition.type';
 import { AuditMachineResolver, StaleMachineResolver, resolveMachineReference } from './machine/machine.resolver';
 import { MachineStub } from './machine/machine.type';
 import { NormalizationResolver, RecognitionResolver } from './normalization/normalization.resolver';
+import { AuditOrgUnitResolver } from './org-unit/org-unit.resolver';
 
 /** The audit subgraph's schema and its SDL (committed as schema/audit.graphql). */
 export function buildAuditSchema() {
   return buildFederatedSchema(
     {
-      resolvers: [AuditMachineResolver, StaleMachineResolver, NormalizationResolver, RecognitionResolver, OrgUnitComplianceResolver, MachineComplianceResolver, CampaignResolver, SpotCheckResolver, CampaignRoundResolver],
+      resolvers: [AuditOrgUnitResolver, AuditMachineResolver, StaleMachineResolver, NormalizationResolver, RecognitionResolver, OrgUnitComplianceResolver, MachineComplianceResolver, CampaignResolver, SpotCheckResolver, CampaignRoundResolver],
       orphanedTypes: [MachineStub, EditionStub, OrgUnitStub, Money, PageInfo],
       validate: true,
     },
