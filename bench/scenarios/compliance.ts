@@ -135,13 +135,14 @@ export async function complianceScenario(o: ComplianceOptions): Promise<Figure[]
     try {
       await waitForIdleWorker(o.databaseUrl);
       const body = JSON.stringify({ query: `{ orgUnit(code: ${JSON.stringify(o.rootCode)}) { compliance { machineCount fullyLicensed categories { category licensed unlicensed missing rate } shortfallCost { amount currency } } } }` });
-      // Warm-up, as for the dashboard: first requests compile the operation and fill the figures cache.
-      await autocannon({ url: stack.url, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body, connections: o.connections, amount: 50 });
+      // Warm-up: the first requests compile the operation and fill the figures cache, and the first seconds of load
+      // run unoptimized code in all three processes (50 requests left the p99 of a 3 s run twice what it settles at).
+      await autocannon({ url: stack.url, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body, connections: o.connections, duration: 3 });
       const result = await autocannon({ url: stack.url, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body, connections: o.connections, duration: o.durationSeconds });
       if (result.requests.total === 0 || result.non2xx > 0 || result.errors > 0) {
         throw new Error(`${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors`);
       }
-      figures.push(measured({ scenario: 'compliance', figure: `OrgUnit.compliance of the root, ${o.connections} clients, p99 (${layout === 'one' ? 'one process' : 'three processes'})`, unit: 'ms', ours: result.latency.p99, baselineName: 'req/s', baseline: result.requests.average, target: 'p99 < 50 ms' }));
+      figures.push(measured({ scenario: 'compliance', figure: `OrgUnit.compliance of the root, ${o.connections} clients, p99 (${layout === 'one' ? 'one process' : 'three processes'})`, unit: 'ms', ours: result.latency.p99, baselineName: null, baseline: null, target: 'p99 < 50 ms', note: `${Math.round(result.requests.average)} req/s, median ${result.latency.p50} ms` }));
     } finally {
       await Promise.all(stack.processes.map((p) => p.stop()));
     }
