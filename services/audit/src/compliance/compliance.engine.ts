@@ -40,11 +40,15 @@ export class ComplianceEngine {
     // One round trip. Indexes pay off only when the batch joins many machines against them.
     await this.em.execute(
       [
-        `create temp table compliance_ent on commit drop as select * from registry_public.entitlement
-          where not retired and valid_from <= ${on} and (valid_until is null or valid_until >= ${on})`,
+        // Only the columns the engine reads: the copy and its statistics cost less.
+        `create temp table compliance_ent on commit drop as
+           select id, edition_id, org_unit_id, quantity, metric, type, allocation, created_at, oem_machine_id from registry_public.entitlement
+            where not retired and valid_from <= ${on} and (valid_until is null or valid_until >= ${on})`,
         `create temp table compliance_cov on commit drop as select edition_id, covered_edition_id from registry_public.edition_coverage`,
-        ...(large ? [`create index on compliance_cov (covered_edition_id, edition_id)`, `create index on compliance_ent (id)`] : []),
-        `analyze compliance_ent`,
+        // Large batches join many machines against both: indexes and column statistics pay off. A small batch joins
+        // a few dozen installs, for which the planner's size-based estimate is enough; analyzing thousands of
+        // entitlements was a fifth of an incremental update.
+        ...(large ? [`create index on compliance_cov (covered_edition_id, edition_id)`, `create index on compliance_ent (id)`, `analyze compliance_ent`] : []),
         `analyze compliance_cov`,
         // The machines being recomputed, with what the engine needs of them: copied once so that every statement
         // joins a table the planner can estimate (the view's status is a cast it cannot).
