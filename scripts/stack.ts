@@ -114,6 +114,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         databaseReady: async () => {
           await registry.orm.em.getConnection().execute('select 1');
         },
+        // One process: agent requests reach the audit service in memory, not over a second HTTP hop.
+        localAgentEndpoint: auditSpec.localAgentEndpoint(),
       },
       ports.gateway,
       config.host,

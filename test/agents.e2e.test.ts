@@ -3,21 +3,65 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { constants as zlibConstants, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { createServer, type AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createAuthenticator, type RunningServer } from '@genuine/kit';
 import { uniqueCode } from '@genuine/kit/src/testing';
+import { loadSupergraph, startGateway } from '@genuine/gateway';
 import { AGENT_FIXTURES, postAgent, retaggedFixture, run } from './support/agent-client';
 import { gql, startTestStack, TEST_ADMIN_TOKEN, type RunningStack } from './support/stack';
+import { testDatabaseUrl } from './support/test-database';
 
 /*
  * The agent endpoint end to end: the real `npm start` entry point in a child process, agents' requests through the
- * gateway's /ocsinventory, results read back through GraphQL. The captured fixtures replay what the agents send;
- * the last block runs the real Debian agents (fusioninventory-agent, ocsinventory-agent) when installed.
+ * gateway's /ocsinventory (handed to the audit service in memory, as in one process), results read back through
+ * GraphQL. A second gateway here relays the same requests over HTTP, as the deployed gateway does, and must answer
+ * alike. The captured fixtures replay what the agents send; the last block runs the real Debian agents
+ * (fusioninventory-agent, ocsinventory-agent) when installed.
  */
 
 let stack: RunningStack;
+/** A gateway over the same subgraphs that relays /ocsinventory to the audit service over HTTP. */
+let relaying: RunningServer;
+let closeAuth: () => Promise<void>;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 beforeAll(async () => {
-  stack = await startTestStack();
+  const [registryPort, auditPort] = [await freePort(), await freePort()];
+  stack = await startTestStack({ REGISTRY_PORT: String(registryPort), AUDIT_PORT: String(auditPort) });
+  const auth = createAuthenticator({ databaseUrl: testDatabaseUrl(), adminToken: TEST_ADMIN_TOKEN, jwt: {} });
+  closeAuth = auth.close;
+  relaying = await startGateway(
+    {
+      supergraphSdl: loadSupergraph(),
+      subgraphUrls: { registry: `http://127.0.0.1:${registryPort}/graphql`, audit: `http://127.0.0.1:${auditPort}/graphql` },
+      authenticator: auth.authenticator,
+      production: true,
+      introspection: false,
+      corsOrigins: [],
+      rateLimitPerMinute: 0,
+      log: pino({ level: 'silent' }),
+      databaseReady: async () => {},
+    },
+    0,
+    '127.0.0.1',
+  );
 }, 90_000);
-afterAll(() => stack?.stop());
+afterAll(async () => {
+  await relaying?.stop();
+  await closeAuth?.();
+  await stack?.stop();
+});
 
 async function createUnit(prefix: string): Promise<string> {
   const code = uniqueCode(prefix);
@@ -209,6 +253,39 @@ describe('the agent endpoint', () => {
       expect({ status: res.status, text: res.text }).toEqual({ status, text: expect.stringMatching(message) });
       expect(res.ms).toBeLessThan(2000);
       expect(res.text).not.toMatch(/at .*\.ts|select |insert /i);
+    });
+
+    it('answers each of them alike when the gateway relays it over HTTP', async () => {
+      const relayUrl = relaying.url.replace(/\/graphql$/, '');
+      for (const [name, make] of cases) {
+        const { body, contentType } = make();
+        const inProcess = await postAgent(stack.baseUrl, body, { contentType });
+        const relayed = await postAgent(relayUrl, body, { contentType });
+        const seen = (r: typeof inProcess) => ({ name, status: r.status, contentType: r.headers.get('content-type'), text: r.text });
+        expect(seen(relayed)).toEqual(seen(inProcess));
+      }
+      for (const password of [null, 'wrong-password-0123456789']) {
+        const inProcess = await postAgent(stack.baseUrl, 'x', { password });
+        const relayed = await postAgent(relayUrl, 'x', { password });
+        const seen = (r: typeof inProcess) => ({ status: r.status, challenge: r.headers.get('www-authenticate'), text: r.text });
+        expect(seen(relayed)).toEqual(seen(inProcess));
+      }
+      const get = async (base: string) => {
+        const res = await fetch(`${base}/ocsinventory`);
+        return { status: res.status, text: await res.text() };
+      };
+      expect(await get(relayUrl)).toEqual(await get(stack.baseUrl));
+      // An inventory through the relay, then the same body again through the in-process hand-over: both stored
+      // as one machine (APPLIED, then an identical re-send), both acknowledged alike.
+      const relayUnit = await createUnit('relay');
+      const good = deflateSync(Buffer.from(inventoryXml('<SOFTWARES><NAME>Relayed Tool</NAME><VERSION>2</VERSION></SOFTWARES>', relayUnit)));
+      const viaRelay = await postAgent(relayUrl, good);
+      const viaMemory = await postAgent(stack.baseUrl, good);
+      expect({ status: viaRelay.status, text: viaRelay.text }).toEqual({ status: viaMemory.status, text: viaMemory.text });
+      expect(viaRelay.status).toBe(200);
+      const [machine] = await machinesOf(relayUnit);
+      expect(outcomes(machine)).toEqual(['UNCHANGED', 'APPLIED']);
+      expect(machine.installations.edges.map((e) => e.node.rawName)).toEqual(['Relayed Tool']);
     });
 
     it('wrote nothing for any of them, and still stores a good inventory', async () => {

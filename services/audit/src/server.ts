@@ -1,7 +1,7 @@
 import { createLogger, type Authenticator, type Logger, type SubgraphServiceSpec } from '@genuine/kit';
 import { startComplianceWorker } from './compliance/compliance.worker';
 import { createAuditContext, type AuditContext } from './context';
-import { mountAgentEndpoint } from './ingest/agent.route';
+import { mountAgentEndpoint, type AgentAnswer, type AgentEndpoint, type AgentRequest } from './ingest/agent.route';
 import { HttpMachineRegistrar } from './ingest/machine-registrar';
 import { auditOrmConfig } from './orm.config';
 import { buildAuditSchema } from './schema';
@@ -21,9 +21,22 @@ export interface AuditServiceOptions {
 }
 
 /** The audit subgraph as the runtime starts it. */
-export function auditService(options: AuditServiceOptions): SubgraphServiceSpec<AuditContext> {
+export interface AuditServiceSpec extends SubgraphServiceSpec<AuditContext> {
+  /**
+   * The agent endpoint for a gateway in the same process (`npm start`), which then hands agent requests over in
+   * memory instead of relaying them over HTTP; undefined until the service has started, or without `agents`.
+   */
+  localAgentEndpoint(): ((request: AgentRequest) => Promise<AgentAnswer>) | undefined;
+}
+
+export function auditService(options: AuditServiceOptions): AuditServiceSpec {
   const { agents, backgroundWorkers = true, ...db } = options;
+  let endpoint: AgentEndpoint | undefined;
   return {
+    localAgentEndpoint: () => {
+      const started = endpoint;
+      return started ? (request) => started.handle(request) : undefined;
+    },
     name: 'audit',
     orm: auditOrmConfig(db),
     buildSchema: buildAuditSchema,
@@ -38,7 +51,7 @@ export function auditService(options: AuditServiceOptions): SubgraphServiceSpec<
         return;
       }
       const log = (options.log ?? createLogger({ level: 'info', name: 'audit' })).child({ component: 'agents' });
-      mountAgentEndpoint(app, { orm, authenticator: agents.authenticator, registrar: new HttpMachineRegistrar(agents.registryUrl, log), log });
+      endpoint = mountAgentEndpoint(app, { orm, authenticator: agents.authenticator, registrar: new HttpMachineRegistrar(agents.registryUrl, log), log });
     },
   };
 }

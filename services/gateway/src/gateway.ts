@@ -2,7 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { REQUEST_ID_HEADER, requestIdFrom, sha256, type Authenticator, type Logger, type RunningServer } from '@genuine/kit';
-import { relayAgentRequest, sendRelayedAnswer } from './agent-relay';
+import { relayAgentRequest, sendRelayedAnswer, type RelayedAnswer } from './agent-relay';
 import { withSubgraphUrls } from './composition';
 import { useClosedErrorCodes } from './error-policy';
 import { limitPlugins, operationCost, operationLimits, RateLimiter } from './hardening';
@@ -28,6 +28,20 @@ export interface GatewayOptions {
   soleSubgraphShortcut?: boolean;
   /** Told how each operation was routed by the shortcut (tests). */
   onRoute?: SoleSubgraphOptions['onRoute'];
+  /**
+   * The audit service's agent endpoint when it runs in this process (`npm start`): agent requests are handed to it
+   * in memory rather than relayed over HTTP. Agents see the same answers either way (test/agents.e2e.test.ts runs
+   * both); without it, `/ocsinventory` is relayed to `subgraphUrls.audit`.
+   */
+  localAgentEndpoint?: (request: LocalAgentRequest) => Promise<RelayedAnswer>;
+}
+
+/** An agent request as handed to an in-process agent endpoint: header names in lower case, the body read. */
+export interface LocalAgentRequest {
+  method: string;
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+  requestId: string;
 }
 
 const AGENT_PATH = '/ocsinventory';
@@ -203,7 +217,10 @@ export async function startGateway(options: GatewayOptions, port: number, host: 
       if (err instanceof HttpFailure) return json(res, err.status, { error: err.message });
       throw err;
     }
-    const answer = await relayAgentRequest(req, body, { base: auditBase, path: AGENT_PATH, requestIdHeader: REQUEST_ID_HEADER, requestId });
+    const local = options.localAgentEndpoint;
+    const answer = local
+      ? withoutConnectionHeader(await local({ method: req.method ?? 'POST', headers: flatHeaders(req), body: body ?? Buffer.alloc(0), requestId }))
+      : await relayAgentRequest(req, body, { base: auditBase, path: AGENT_PATH, requestIdHeader: REQUEST_ID_HEADER, requestId });
     sendRelayedAnswer(res, answer);
   }
 
@@ -228,6 +245,18 @@ export async function startGateway(options: GatewayOptions, port: number, host: 
       await runtime.dispose();
     },
   };
+}
+
+/** The gateway keeps its own connections: like the relay, it does not pass the endpoint's `connection` on. */
+function withoutConnectionHeader(answer: RelayedAnswer): RelayedAnswer {
+  const { connection: _connection, ...headers } = answer.headers;
+  return { ...answer, headers };
+}
+
+function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  return headers;
 }
 
 /** A POST body must be one JSON object: malformed JSON, an empty body and batched arrays are refused with 400. */

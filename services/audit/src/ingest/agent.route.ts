@@ -54,60 +54,113 @@ const CHALLENGE = 'Basic realm="Genuine"';
 
 class BodyTooLarge extends Error {}
 
-/**
- * `POST /ocsinventory`, the inventory agents' endpoint, speaking their protocol (test/fixtures/agents/README.md):
- * credentials are checked from the headers before any byte of the body is decoded, and a request without them is
- * answered 401 with the Basic challenge both agents wait for; PROLOG is answered SEND, an INVENTORY is stored and
- * acknowledged, a GLPI CONTACT gets its task list. Thin like a resolver: the ingest service decides.
- */
-export function mountAgentEndpoint(app: Express, deps: AgentEndpointDeps): void {
-  const limits = deps.limits ?? DEFAULT_AGENT_LIMITS;
-  // Normalized titles and their ids, shared by the endpoint's requests (bounded; see TitleRowMemo).
-  const titles = new TitleRowMemo();
-  // Concurrent identical re-sends are recorded in one statement and commit (see IdenticalResendBatcher).
-  const resends = new IdenticalResendBatcher(() => deps.orm.em.fork());
-  // The acknowledgement is constant per compression: compressed once, not once per inventory.
-  const acknowledgements = new Map<string, AgentReply>();
-  const acknowledge = (request: Pick<DecodedAgentBody, 'format' | 'compression'>): AgentReply => {
-    const key = `${request.format}:${request.compression}`;
-    let reply = acknowledgements.get(key);
-    if (!reply) {
-      reply = request.format === 'json' ? encodeGlpiReply(buildGlpiOkReply(), request.compression) : buildInventoryReply({ compression: request.compression });
-      acknowledgements.set(key, reply);
-    }
-    return reply;
-  };
+/** An agent request already read into memory: what the gateway hands over when the audit service runs in its process. */
+export interface AgentRequest {
+  method: string;
+  /** Request headers, names in lower case. */
+  headers: Readonly<Record<string, string | undefined>>;
+  body: Buffer;
+  requestId: string;
+}
 
-  app.post(AGENT_PATH, async (req: Request, res: Response) => {
-    const requestId = String(res.locals.requestId);
-    const log = deps.log.child({ requestId, endpoint: AGENT_PATH });
-    const receivedAt = new Date();
-    const token = parseBasicPassword(req.headers.authorization);
-    const actor = token === null ? null : await deps.authenticator.verifyToken(token).catch((err: unknown) => {
+/** The answer to an agent: status, headers and body, as written to the agent's connection. */
+export interface AgentAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/**
+ * The inventory agents' endpoint, speaking their protocol (test/fixtures/agents/README.md): credentials are checked
+ * from the headers before any byte of the body is decoded, and a request without them is answered 401 with the Basic
+ * challenge both agents wait for; PROLOG is answered SEND, an INVENTORY is stored and acknowledged, a GLPI CONTACT
+ * gets its task list. Thin like a resolver: the ingest service decides. Served over HTTP by `mountAgentEndpoint`,
+ * and in process by `handle` (the gateway of `npm start`'s one process calls it instead of relaying over HTTP).
+ */
+export class AgentEndpoint {
+  private readonly limits: AgentEndpointLimits;
+  // Normalized titles and their ids, shared by the endpoint's requests (bounded; see TitleRowMemo).
+  private readonly titles = new TitleRowMemo();
+  // Concurrent identical re-sends are recorded in one statement and commit (see IdenticalResendBatcher).
+  private readonly resends: IdenticalResendBatcher;
+  // The acknowledgement is constant per compression: compressed once, not once per inventory.
+  private readonly acknowledgements = new Map<string, AgentReply>();
+
+  constructor(private readonly deps: AgentEndpointDeps) {
+    this.limits = deps.limits ?? DEFAULT_AGENT_LIMITS;
+    this.resends = new IdenticalResendBatcher(() => deps.orm.em.fork());
+  }
+
+  get maxUnauthenticatedBytes(): number {
+    return this.limits.maxUnauthenticatedBytes;
+  }
+
+  get maxBodyBytes(): number {
+    return this.limits.maxBodyBytes;
+  }
+
+  /** The caller, from the Basic credentials; null when they are missing or wrong. */
+  async authenticate(authorization: string | undefined, log: Logger): Promise<AgentCredentials | null> {
+    const token = parseBasicPassword(authorization);
+    const actor = token === null ? null : await this.deps.authenticator.verifyToken(token).catch((err: unknown) => {
       log.error({ err }, 'token verification failed');
       return null;
     });
-    if (token === null || actor === null) {
-      await challenge(req, res, limits.maxUnauthenticatedBytes);
-      return;
-    }
-    const credentials: AgentCredentials = { actor, token };
+    return token === null || actor === null ? null : { actor, token };
+  }
 
+  /** 401 with the Basic challenge; `oversized`: the body was not read to its end, so the connection is closed. */
+  challenge(oversized: boolean): AgentAnswer {
+    const answer = toAnswer(401, plain('UNAUTHENTICATED: agent credentials required (HTTP Basic; the password is an AGENT token)'));
+    answer.headers['www-authenticate'] = CHALLENGE;
+    if (oversized) answer.headers.connection = 'close';
+    return answer;
+  }
+
+  tooLarge(): AgentAnswer {
+    const answer = toAnswer(413, plain(`BODY_TOO_LARGE: The body exceeds ${this.limits.maxBodyBytes} bytes`));
+    answer.headers.connection = 'close';
+    return answer;
+  }
+
+  methodNotAllowed(): AgentAnswer {
+    const answer = toAnswer(405, plain('METHOD_NOT_ALLOWED: agents POST to this endpoint'));
+    answer.headers.allow = 'POST';
+    return answer;
+  }
+
+  /** A whole request, in process: the same answers, byte for byte, as over HTTP. */
+  async handle(request: AgentRequest): Promise<AgentAnswer> {
+    if (request.method !== 'POST') return this.methodNotAllowed();
+    const log = this.deps.log.child({ requestId: request.requestId, endpoint: AGENT_PATH });
+    const receivedAt = new Date();
+    const credentials = await this.authenticate(request.headers.authorization, log);
+    if (credentials === null) return this.challenge(request.body.length > this.limits.maxUnauthenticatedBytes);
+    if (request.body.length > this.limits.maxBodyBytes) return this.tooLarge();
+    return this.answer(credentials, { ...request, receivedAt, log });
+  }
+
+  /** An authenticated request's body: decoded, parsed, and acted on. */
+  async answer(
+    credentials: AgentCredentials,
+    request: { headers: Readonly<Record<string, string | undefined>>; body: Buffer; requestId: string; receivedAt: Date; log: Logger },
+  ): Promise<AgentAnswer> {
+    const { body, requestId, receivedAt, log } = request;
     let decoded: Pick<DecodedAgentBody, 'format' | 'compression'> | null = null;
     try {
-      const body = await readBody(req, limits.maxBodyBytes);
-      const contentType = req.headers['content-type'];
+      const contentType = request.headers['content-type'];
       // The entity manager is forked on first use: an identical re-send goes through the batcher and needs none.
       let em: EntityManager | undefined;
+      const { orm } = this.deps;
       const ingest = new IngestService({
         get em() {
-          return (em ??= deps.orm.em.fork());
+          return (em ??= orm.em.fork());
         },
         requestId,
         log,
-        registrar: deps.registrar,
-        titles,
-        resends,
+        registrar: this.deps.registrar,
+        titles: this.titles,
+        resends: this.resends,
       });
       // A byte-identical re-send of a machine's current inventory is answered before inflating or parsing it.
       const bodyHash = agentBodyHash(body, contentType);
@@ -117,72 +170,99 @@ export function mountAgentEndpoint(app: Express, deps: AgentEndpointDeps): void 
         const resent = await ingest.resubmit(credentials, bodyHash, receivedAt);
         if (resent !== null) {
           log.info({ machineId: resent.machineId, outcome: resent.outcome, reportId: resent.reportId, identicalBody: true }, 'inventory received');
-          return send(res, 200, acknowledge(seen));
+          return toAnswer(200, this.acknowledge(seen));
         }
       }
-      const full = decodeAgentBody(body, contentType, { maxInflatedBytes: limits.maxInflatedBytes });
+      const full = decodeAgentBody(body, contentType, { maxInflatedBytes: this.limits.maxInflatedBytes });
       decoded = full;
-      const message = parseAgentMessage(full, limits.parse);
+      const message = parseAgentMessage(full, this.limits.parse);
       // The GLPI agent marks every request with GLPI-Agent-ID; it expects JSON answers even to its XML PROLOG.
-      const glpiAgent = req.headers['glpi-agent-id'] !== undefined;
+      const glpiAgent = request.headers['glpi-agent-id'] !== undefined;
       switch (message.kind) {
         case 'PROLOG':
           await ingest.authorize(credentials, message.tag);
-          return send(res, 200, glpiAgent ? encodeGlpiReply(buildGlpiOkReply(), decoded.compression) : buildPrologReply({ compression: decoded.compression }));
+          return toAnswer(200, glpiAgent ? encodeGlpiReply(buildGlpiOkReply(), decoded.compression) : buildPrologReply({ compression: decoded.compression }));
         case 'CONTACT':
           await ingest.authorize(credentials, message.tag);
-          return send(res, 200, encodeGlpiReply(buildContactReply(message), decoded.compression));
+          return toAnswer(200, encodeGlpiReply(buildContactReply(message), decoded.compression));
         case 'INVENTORY': {
           const result = await ingest.submit(credentials, message.inventory, receivedAt, bodyHash);
           log.info({ machineId: result.machineId, outcome: result.outcome, reportId: result.reportId, newTitles: result.newTitles }, 'inventory received');
-          return send(res, 200, acknowledge(full));
+          return toAnswer(200, this.acknowledge(full));
         }
       }
     } catch (err) {
-      if (err instanceof BodyTooLarge) {
-        res.setHeader('connection', 'close');
-        return send(res, 413, plain(`BODY_TOO_LARGE: The body exceeds ${limits.maxBodyBytes} bytes`));
-      }
       if (err instanceof AgentProtocolError || err instanceof AgentRefusal) {
         log.info({ status: err.status, code: err.code, reason: err.message }, 'agent request refused');
-        return send(res, err.status, errorReply(err, decoded));
+        return toAnswer(err.status, errorReply(err, decoded));
       }
       log.error({ err }, 'agent request failed');
-      return send(res, 500, errorReply({ code: 'INTERNAL_ERROR', message: 'The inventory could not be stored; send it again later' }, decoded));
+      return toAnswer(500, errorReply({ code: 'INTERNAL_ERROR', message: 'The inventory could not be stored; send it again later' }, decoded));
     }
-  });
+  }
 
-  app.all(AGENT_PATH, (_req, res) => {
-    res.setHeader('allow', 'POST');
-    send(res, 405, plain('METHOD_NOT_ALLOWED: agents POST to this endpoint'));
+  private acknowledge(request: Pick<DecodedAgentBody, 'format' | 'compression'>): AgentReply {
+    const key = `${request.format}:${request.compression}`;
+    let reply = this.acknowledgements.get(key);
+    if (!reply) {
+      reply = request.format === 'json' ? encodeGlpiReply(buildGlpiOkReply(), request.compression) : buildInventoryReply({ compression: request.compression });
+      this.acknowledgements.set(key, reply);
+    }
+    return reply;
+  }
+}
+
+/** `POST /ocsinventory` over HTTP: the endpoint behind Express, reading the body only once the caller is known. */
+export function mountAgentEndpoint(app: Express, deps: AgentEndpointDeps): AgentEndpoint {
+  const endpoint = new AgentEndpoint(deps);
+  app.post(AGENT_PATH, async (req: Request, res: Response) => {
+    const requestId = String(res.locals.requestId);
+    const log = deps.log.child({ requestId, endpoint: AGENT_PATH });
+    const receivedAt = new Date();
+    const credentials = await endpoint.authenticate(req.headers.authorization, log);
+    if (credentials === null) {
+      const oversized = !(await drain(req, endpoint.maxUnauthenticatedBytes));
+      write(res, endpoint.challenge(oversized));
+      if (oversized) res.once('finish', () => req.socket.destroy());
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, endpoint.maxBodyBytes);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) return write(res, endpoint.tooLarge());
+      // The body broke off (the agent went away): answered as any failure, in case anyone still listens.
+      log.error({ err }, 'agent request failed');
+      return write(res, toAnswer(500, errorReply({ code: 'INTERNAL_ERROR', message: 'The inventory could not be stored; send it again later' }, null)));
+    }
+    write(res, await endpoint.answer(credentials, { headers: flatHeaders(req), body, requestId, receivedAt, log }));
   });
+  app.all(AGENT_PATH, (_req, res) => write(res, endpoint.methodNotAllowed()));
+  return endpoint;
+}
+
+function flatHeaders(req: Request): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  return headers;
 }
 
 /**
- * 401 with the Basic challenge. The agents send their whole body before they read the answer, so it is read and
- * dropped (never buffered) up to a cap; past the cap the connection is closed instead of read on.
+ * Reads and drops the body of a request without credentials, up to a cap (the agents send their whole body
+ * before they read the answer); false when the cap was passed or the body broke off, so the connection must close.
  */
-async function challenge(req: Request, res: Response, maxBytes: number): Promise<void> {
-  res.setHeader('www-authenticate', CHALLENGE);
-  const declared = Number(req.headers['content-length'] ?? 0);
-  let oversized = declared > maxBytes;
-  if (!oversized) {
-    let seen = 0;
-    try {
-      for await (const chunk of req) {
-        seen += (chunk as Buffer).length;
-        if (seen > maxBytes) {
-          oversized = true;
-          break;
-        }
-      }
-    } catch {
-      oversized = true;
+async function drain(req: Request, maxBytes: number): Promise<boolean> {
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) return false;
+  let seen = 0;
+  try {
+    for await (const chunk of req) {
+      seen += (chunk as Buffer).length;
+      if (seen > maxBytes) return false;
     }
+  } catch {
+    return false;
   }
-  if (oversized) res.setHeader('connection', 'close');
-  send(res, 401, plain('UNAUTHENTICATED: agent credentials required (HTTP Basic; the password is an AGENT token)'));
-  if (oversized) res.once('finish', () => req.socket.destroy());
+  return true;
 }
 
 async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
@@ -209,9 +289,13 @@ function plain(text: string): AgentReply {
   return { contentType: 'text/plain; charset=utf-8', body: Buffer.from(`${text}\n`, 'utf8') };
 }
 
-function send(res: Response, status: number, reply: AgentReply): void {
-  res.status(status);
-  res.setHeader('content-type', reply.contentType);
-  res.setHeader('content-length', String(reply.body.length));
-  res.end(reply.body);
+function toAnswer(status: number, reply: AgentReply): AgentAnswer {
+  return { status, headers: { 'content-type': reply.contentType }, body: reply.body };
+}
+
+function write(res: Response, answer: AgentAnswer): void {
+  res.status(answer.status);
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  res.setHeader('content-length', String(answer.body.length));
+  res.end(answer.body);
 }
