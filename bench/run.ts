@@ -5,7 +5,7 @@
  *
  *   npm run bench [-- --quick] [--runs N] [--load-runs N] [--duration S] [--connections N] [--only a,b]
  *                 [--machines N --units N --titles N --editions N --installs N --entitlements N --seat-fraction F --seed N]
- *                 [--concurrency N] [--ingest-installs N] [--keep-db] [--embedded]
+ *                 [--concurrency N] [--ingest-installs N] [--ingest-counts first,resend,memory] [--keep-db] [--embedded]
  *   npm run bench -- dataset [size flags] [--database-url URL] [--emit-inventories DIR --count N]
  */
 import os from 'node:os';
@@ -28,7 +28,7 @@ const SCENARIOS = ['load', 'compliance', 'dashboard', 'normalization', 'ingest',
 type Scenario = (typeof SCENARIOS)[number];
 
 const BOOLEAN_FLAGS = new Set(['--quick', '--keep-db', '--embedded']);
-const VALUE_FLAGS = new Set([...SIZE_FLAGS, '--runs', '--load-runs', '--duration', '--connections', '--only', '--database-url', '--emit-inventories', '--count', '--concurrency', '--ingest-installs']);
+const VALUE_FLAGS = new Set([...SIZE_FLAGS, '--runs', '--load-runs', '--duration', '--connections', '--only', '--database-url', '--emit-inventories', '--count', '--concurrency', '--ingest-installs', '--ingest-counts']);
 
 function parseArgs(argv: string[]): { command: string; flags: Map<string, string> } {
   const flags = new Map<string, string>();
@@ -44,6 +44,14 @@ function parseArgs(argv: string[]): { command: string; flags: Map<string, string
     } else throw new Error(`unknown argument ${argv[i]} (see the top of bench/run.ts or bench/README.md)`);
   }
   return { command, flags };
+}
+
+/** `--ingest-counts first,resend,memory`: reports per ingest phase, instead of the mode's. */
+function ingestCounts(raw: string | undefined): { first: number; resend: number; memory: number } | undefined {
+  if (raw === undefined) return undefined;
+  const [first, resend, memory] = raw.split(',').map(Number);
+  if (![first, resend, memory].every((n) => Number.isInteger(n) && n > 0)) throw new Error(`--ingest-counts ${raw}: expected three positive integers, first,resend,memory`);
+  return { first, resend, memory };
 }
 
 function positive(flags: Map<string, string>, flag: string, fallback: number): number {
@@ -152,7 +160,7 @@ async function main() {
       log(`\n[ingest] ${runs} run(s), OCS inventories of ${installs} titles through the gateway, ${concurrency} in flight`);
       const t0 = performance.now();
       try {
-        figures.push(...(await ingestScenario({ databaseUrl: db.url, dataset, quick, runs, concurrency, installs, log })));
+        figures.push(...(await ingestScenario({ databaseUrl: db.url, dataset, quick, runs, concurrency, installs, counts: ingestCounts(flags.get('--ingest-counts')), log })));
       } catch (err) {
         log(`  failed: ${err instanceof Error ? err.message : String(err)}`);
         figures.push(failed('ingest', 'ingest scenario', 'runs', err instanceof Error ? err.message.split('\n')[0] : String(err)));

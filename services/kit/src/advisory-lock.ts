@@ -56,6 +56,12 @@ export interface LockedWorkerOptions {
   pollMs: number;
   /** Wait after a run that found work; 0 drains a backlog as fast as possible. */
   busyPauseMs?: number;
+  /**
+   * After a run that found work, the next run starts no sooner than this, even when woken: changes arriving
+   * meanwhile are taken together in one batch, so a burst costs a few batches rather than one per change.
+   * Stopping still ends the wait at once.
+   */
+  coalesceMs?: number;
 }
 
 export interface LockedWorker {
@@ -70,7 +76,7 @@ export interface LockedWorker {
  * batch of `name` at any moment.
  */
 export function startLockedWorker(options: LockedWorkerOptions): LockedWorker {
-  const { orm, name, log, batch, pollMs, busyPauseMs = 0 } = options;
+  const { orm, name, log, batch, pollMs, busyPauseMs = 0, coalesceMs = 0 } = options;
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let wakeUp: (() => void) | undefined;
@@ -88,6 +94,19 @@ export function startLockedWorker(options: LockedWorkerOptions): LockedWorker {
       wakeUp = done;
       timer = setTimeout(done, ms);
     });
+  // A pause that wake-ups do not end (they stay recorded for the sleep after it); only stopping does.
+  let endPause: (() => void) | undefined;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (ms <= 0 || stopping) return resolve();
+      const finish = () => {
+        clearTimeout(pauseTimer);
+        endPause = undefined;
+        resolve();
+      };
+      const pauseTimer = setTimeout(finish, ms);
+      endPause = finish;
+    });
 
   const loop = async () => {
     while (!stopping) {
@@ -97,6 +116,7 @@ export function startLockedWorker(options: LockedWorkerOptions): LockedWorker {
         if (run.acquired && run.value > 0) {
           log.debug({ job: name, items: run.value }, 'background batch done');
           wait = busyPauseMs;
+          await pause(coalesceMs);
         }
       } catch (err) {
         log.error({ err, job: name }, 'background batch failed; retrying');
@@ -113,6 +133,7 @@ export function startLockedWorker(options: LockedWorkerOptions): LockedWorker {
     wake,
     stop: async () => {
       stopping = true;
+      endPause?.();
       wake();
       await running;
     },

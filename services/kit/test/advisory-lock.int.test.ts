@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
-import { advisoryLockKey, withAdvisoryXactLock, withClient } from '../src';
+import pino from 'pino';
+import { advisoryLockKey, startLockedWorker, withAdvisoryXactLock, withClient } from '../src';
 import { testDatabaseMode, testDatabaseUrl } from '../../../test/support/test-database';
 
 const root = path.resolve(__dirname, '../../..');
@@ -102,6 +103,49 @@ describe('background work under an advisory lock', () => {
       expect(await first).toEqual({ acquired: true, value: 'first' });
       expect(await withAdvisoryXactLock(orm.em, name, async () => 'third')).toEqual({ acquired: true, value: 'third' });
     } finally {
+      await orm.close();
+    }
+  });
+
+  it('gathers work for coalesceMs after a busy batch, however often it is woken, and stops at once', async () => {
+    const orm = await MikroORM.init(defineConfig({ clientUrl: testDatabaseUrl(), entities: [], discovery: { warnWhenNoEntities: false }, pool: { min: 0, max: 2 } }));
+    const runs: Array<{ start: number; end: number; found: number }> = [];
+    let busy = 3;
+    const worker = startLockedWorker({
+      orm,
+      name: `coalesce-${randomBytes(4).toString('hex')}`,
+      log: pino({ level: 'silent' }),
+      pollMs: 60_000,
+      coalesceMs: 1000,
+      batch: async () => {
+        const start = Date.now();
+        const found = busy > 0 ? 1 : 0;
+        busy -= 1;
+        runs.push({ start, end: Date.now(), found });
+        return found;
+      },
+    });
+    try {
+      // Woken every 20 ms throughout: three busy batches, each starting at least 1 s after the one before ended;
+      // after the first idle batch, each wake-up runs one at once (there is nothing to gather).
+      const waking = setInterval(() => worker.wake(), 20);
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      clearInterval(waking);
+      expect(runs.slice(0, 4).map((r) => r.found)).toEqual([1, 1, 1, 0]);
+      for (let i = 1; i < 4; i++) expect(runs[i].start - runs[i - 1].end).toBeGreaterThanOrEqual(995);
+      expect(runs.length).toBeGreaterThan(6);
+      // (Bounds far from the pause, so that a slow machine cannot fail them.)
+      for (let i = 5; i < runs.length; i++) expect(runs[i].start - runs[i - 1].end).toBeLessThan(500);
+      // Stopping during the pause after a busy batch does not wait the pause out.
+      busy = 1;
+      worker.wake();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(runs[runs.length - 1].found).toBe(1);
+      const stopping = Date.now();
+      await worker.stop();
+      expect(Date.now() - stopping).toBeLessThan(500);
+    } finally {
+      await worker.stop();
       await orm.close();
     }
   });

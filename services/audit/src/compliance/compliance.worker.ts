@@ -5,6 +5,13 @@ import { ComplianceEngine } from './compliance.engine';
 
 export const COMPLIANCE_JOB = 'compliance';
 const MAX_CHANGES_PER_BATCH = 5000;
+/**
+ * After a batch that found work, the next one waits this long, gathering what arrives meanwhile. A change after a
+ * quiet spell is still taken at once; during a burst (a fleet reporting together) the batches' costs that do not
+ * grow with their size — re-dealing a product's pools over all its machines above all — are paid once a second
+ * rather than once per inventory. At 20,000 machines that left the ingest 5-15 % more reports per second.
+ */
+const COALESCE_MS = 1000;
 
 interface ChangeRow {
   id: string;
@@ -119,7 +126,7 @@ export async function recomputeEverything(tx: EntityManager): Promise<number> {
  * the NOTIFYs of inventory writes and registry changes, and polls in case one is missed.
  */
 export function startComplianceWorker(orm: MikroORM, log: Logger, pollMs = 1000): LockedWorker {
-  const worker = startLockedWorker({ orm, name: COMPLIANCE_JOB, log, batch: complianceBatch, pollMs, busyPauseMs: 0 });
+  const worker = startLockedWorker({ orm, name: COMPLIANCE_JOB, log, batch: complianceBatch, pollMs, busyPauseMs: 0, coalesceMs: COALESCE_MS });
   const listener = new Client({ connectionString: orm.config.get('clientUrl') });
   let listening = false;
   listener.on('notification', () => worker.wake());
