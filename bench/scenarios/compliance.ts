@@ -4,6 +4,7 @@ import { Pool } from 'pg';
 import { withAdvisoryXactLock, withClient } from '@genuine/kit';
 import { auditOrmConfig } from '@genuine/audit';
 import { COMPLIANCE_JOB, complianceBatch, recomputeEverything } from '@genuine/audit/src/compliance/compliance.worker';
+import { waitForIdleWorker } from '../support/worker';
 import { BENCH_ADMIN_TOKEN as ADMIN, defaultLayout, startStack } from './dashboard';
 import { failed, median, measured, type Figure } from '../support/report';
 
@@ -155,22 +156,4 @@ export async function complianceScenario(o: ComplianceOptions): Promise<Figure[]
     figures.push(failed('compliance', 'OrgUnit.compliance through the gateway', 'p99 < 50 ms', err instanceof Error ? err.message.split('\n')[0] : String(err)));
   }
   return figures;
-}
-
-/** Until the compliance worker has applied every change (no dirty machine, watermark at the change log's end). */
-async function waitForIdleWorker(databaseUrl: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const idle = await withClient(databaseUrl, async (c) => {
-      const { rows } = await c.query<{ idle: boolean }>(
-        `select not exists (select 1 from audit.compliance_dirty_machine)
-                and s.change_watermark >= (select coalesce(max(id), 0) from registry_public.change_log) as idle
-           from audit.compliance_state s where s.id = 1`,
-      );
-      return rows[0]?.idle === true;
-    });
-    if (idle) return;
-    if (Date.now() > deadline) throw new Error('the compliance worker did not catch up in time');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
