@@ -3,14 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { constants as zlibConstants, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import { createServer, type AddressInfo } from 'node:net';
-import pino from 'pino';
-import { createAuthenticator, type RunningServer } from '@genuine/kit';
+import type { RunningServer } from '@genuine/kit';
 import { uniqueCode } from '@genuine/kit/src/testing';
-import { loadSupergraph, startGateway } from '@genuine/gateway';
+import { startGateway } from '@genuine/gateway';
 import { AGENT_FIXTURES, postAgent, retaggedFixture, run } from './support/agent-client';
-import { gql, startTestStack, TEST_ADMIN_TOKEN, type RunningStack } from './support/stack';
-import { testDatabaseUrl } from './support/test-database';
+import { startStackWithSubgraphs, type StackWithSubgraphs } from './support/gateways';
+import { gql, TEST_ADMIN_TOKEN, type RunningStack } from './support/stack';
 
 /*
  * The agent endpoint end to end: the real `npm start` entry point in a child process, agents' requests through the
@@ -21,46 +19,18 @@ import { testDatabaseUrl } from './support/test-database';
  */
 
 let stack: RunningStack;
+let subgraphs: StackWithSubgraphs;
 /** A gateway over the same subgraphs that relays /ocsinventory to the audit service over HTTP. */
 let relaying: RunningServer;
-let closeAuth: () => Promise<void>;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
-  const [registryPort, auditPort] = [await freePort(), await freePort()];
-  stack = await startTestStack({ REGISTRY_PORT: String(registryPort), AUDIT_PORT: String(auditPort) });
-  const auth = createAuthenticator({ databaseUrl: testDatabaseUrl(), adminToken: TEST_ADMIN_TOKEN, jwt: {} });
-  closeAuth = auth.close;
-  relaying = await startGateway(
-    {
-      supergraphSdl: loadSupergraph(),
-      subgraphUrls: { registry: `http://127.0.0.1:${registryPort}/graphql`, audit: `http://127.0.0.1:${auditPort}/graphql` },
-      authenticator: auth.authenticator,
-      production: true,
-      introspection: false,
-      corsOrigins: [],
-      rateLimitPerMinute: 0,
-      log: pino({ level: 'silent' }),
-      databaseReady: async () => {},
-    },
-    0,
-    '127.0.0.1',
-  );
+  subgraphs = await startStackWithSubgraphs();
+  stack = subgraphs.stack;
+  relaying = await startGateway(subgraphs.gatewayOptions(), 0, '127.0.0.1');
 }, 90_000);
 afterAll(async () => {
   await relaying?.stop();
-  await closeAuth?.();
-  await stack?.stop();
+  await subgraphs?.stop();
 });
 
 async function createUnit(prefix: string): Promise<string> {

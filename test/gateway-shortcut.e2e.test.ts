@@ -1,12 +1,9 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { createAuthenticator, type Authenticator, type RunningServer } from '@genuine/kit';
+import type { RunningServer } from '@genuine/kit';
 import { uniqueCode } from '@genuine/kit/src/testing';
-import { loadSupergraph, startGateway } from '@genuine/gateway';
+import { startGateway, type GatewayOptions } from '@genuine/gateway';
 import type { ShortcutRoute } from '@genuine/gateway/src/single-subgraph';
-import { gql, startTestStack, TEST_ADMIN_TOKEN, type RunningStack } from './support/stack';
-import { testDatabaseUrl } from './support/test-database';
+import { startStackWithSubgraphs } from './support/gateways';
+import { gql, TEST_ADMIN_TOKEN, type RunningStack } from './support/stack';
 
 /*
  * The gateway's sole-subgraph shortcut (services/gateway/src/single-subgraph.ts) must be invisible: two gateways
@@ -19,9 +16,9 @@ import { testDatabaseUrl } from './support/test-database';
 let stack: RunningStack;
 let withShortcut: RunningServer;
 let withoutShortcut: RunningServer;
-let closeAuth: () => Promise<void>;
+let stopStack: () => Promise<void>;
 let subgraphUrls: () => Record<string, string>;
-let authenticator: () => Authenticator;
+let gatewayOptions: (overrides?: Partial<GatewayOptions>) => GatewayOptions;
 const routes: ShortcutRoute[] = [];
 
 let root: string;
@@ -30,35 +27,13 @@ let unitB: string;
 let viewerOfA: string;
 let agentToken: string;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
-  const [registryPort, auditPort] = [await freePort(), await freePort()];
-  stack = await startTestStack({ REGISTRY_PORT: String(registryPort), AUDIT_PORT: String(auditPort) });
-  const auth = createAuthenticator({ databaseUrl: testDatabaseUrl(), adminToken: TEST_ADMIN_TOKEN, jwt: {} });
-  closeAuth = auth.close;
-  subgraphUrls = () => ({ registry: `http://127.0.0.1:${registryPort}/graphql`, audit: `http://127.0.0.1:${auditPort}/graphql` });
-  authenticator = () => auth.authenticator;
-  const options = {
-    supergraphSdl: loadSupergraph(),
-    subgraphUrls: subgraphUrls(),
-    authenticator: auth.authenticator,
-    production: true,
-    introspection: true,
-    corsOrigins: [],
-    rateLimitPerMinute: 0,
-    log: pino({ level: 'silent' }),
-    databaseReady: async () => {},
-  };
+  const subgraphs = await startStackWithSubgraphs();
+  stack = subgraphs.stack;
+  stopStack = subgraphs.stop;
+  subgraphUrls = () => subgraphs.subgraphUrls;
+  gatewayOptions = (overrides) => subgraphs.gatewayOptions(overrides);
+  const options = subgraphs.gatewayOptions({ introspection: true });
   withShortcut = await startGateway({ ...options, onRoute: (r) => routes.push(r) }, 0, '127.0.0.1');
   withoutShortcut = await startGateway({ ...options, soleSubgraphShortcut: false }, 0, '127.0.0.1');
 
@@ -90,8 +65,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await withShortcut?.stop();
   await withoutShortcut?.stop();
-  await closeAuth?.();
-  await stack?.stop();
+  await stopStack?.();
 });
 
 interface Exchange {
@@ -332,21 +306,7 @@ describe('the sole-subgraph shortcut', () => {
   });
 
   it('answers a known operation only within the rate limit, which runs first', async () => {
-    const limited = await startGateway(
-      {
-        supergraphSdl: loadSupergraph(),
-        subgraphUrls: subgraphUrls(),
-        authenticator: authenticator(),
-        production: true,
-        introspection: true,
-        corsOrigins: [],
-        rateLimitPerMinute: 2,
-        log: pino({ level: 'silent' }),
-        databaseReady: async () => {},
-      },
-      0,
-      '127.0.0.1',
-    );
+    const limited = await startGateway(gatewayOptions({ introspection: true, rateLimitPerMinute: 2 }), 0, '127.0.0.1');
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 3; i++) statuses.push((await ask(limited, { query: dashboard(unitA) })).status);

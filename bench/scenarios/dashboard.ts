@@ -1,6 +1,6 @@
-import { createServer, type AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { Pool } from 'pg';
+import { freePort } from '@genuine/kit/src/testing';
 import type { Dataset } from '../dataset/model';
 import { startChild, type BenchChild } from '../support/child';
 import { statementCounterNodeOptions, type StatementStats } from '../support/stats-client';
@@ -222,18 +222,6 @@ export async function dashboardScenario(o: DashboardOptions): Promise<Figure[]> 
   } finally {
     await Promise.all(children.map((c) => c.stop()));
   }
-}
-
-/** A port free right now on 127.0.0.1, for a child told its port (and its peers' URLs) before it starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const PROCESS_LABELS: Record<string, string> = {
