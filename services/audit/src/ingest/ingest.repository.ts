@@ -240,13 +240,15 @@ export class IngestRepository {
    * An applied inventory, in one statement: makes the machine's installation set the incoming one (rows no longer
    * reported are deleted, rows still reported keep their first-seen time and move their last-seen time, new rows
    * are inserted), writes the report and the machine's new state (checksum, times, evidence, the body re-sends
-   * are recognised by), and returns which of the incoming titles are not stored yet, for the caller to store in
+   * are recognised by), and returns which of `uncertainTitleIds` are not stored yet, for the caller to store in
    * the same transaction (installations do not reference titles by foreign key: see `Installation`).
    */
   async applyInventory(
     report: ReportRow,
     state: AppliedState,
     installations: readonly InstallationRow[],
+    /** The incoming titles that may not be stored yet (the caller knows the others are): the only ones looked up. */
+    uncertainTitleIds: readonly string[],
   ): Promise<{ reportId: string; removed: number; upserted: number; missingTitleIds: string[] }> {
     const [row] = await this.queryWithParameters<{ id: string; removed: string; upserted: string; missing: string[] }>(
       `with incoming as (
@@ -292,7 +294,7 @@ export class IngestRepository {
        )
        select (select id from report) as id, (select count(*) from removed) as removed,
               (select count(*) from inserted) + (select count(*) from upserted) as upserted,
-              array(select distinct n.title_id::text from incoming n where not exists (select 1 from audit.software_title t where t.id = n.title_id)) as missing`,
+              array(select c.id::text from unnest(?::uuid[]) as c(id) where not exists (select 1 from audit.software_title t where t.id = c.id)) as missing`,
       [
         // Title ids are uuids `titleId` formatted, and flags t/f: no element needs quoting.
         `{${installations.map((i) => i.titleId).join(',')}}`,
@@ -324,6 +326,7 @@ export class IngestRepository {
         state.replaceOperatingSystem,
         state.replaceSoftware || state.antivirus.length > 0,
         state.replaceSoftware || state.licenseKeys.length > 0,
+        `{${uncertainTitleIds.join(',')}}`,
       ],
     );
     return { reportId: String(row.id), removed: Number(row.removed), upserted: Number(row.upserted), missingTitleIds: row.missing };

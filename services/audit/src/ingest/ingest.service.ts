@@ -196,7 +196,10 @@ export class IngestService {
       actorId: actor.id,
       requestId: this.deps.requestId,
     });
-    return this.deps.em.transactional(async (tx) => {
+    // Titles this process has not yet seen stored: the only ones the database is asked about.
+    const memo = this.deps.titles;
+    const unconfirmedTitleIds = memo ? content.titles.filter((t) => !memo.isStored(t.id)).map((t) => t.id) : content.titles.map((t) => t.id);
+    const result = await this.deps.em.transactional(async (tx) => {
       const repository = new IngestRepository(tx);
       await repository.lockMachine(at.machineId);
       const state = await repository.machineState(at.machineId);
@@ -229,6 +232,7 @@ export class IngestService {
           bodyHash: at.bodyHash,
         },
         content.installations,
+        unconfirmedTitleIds,
       );
       // Titles never seen before get their recognition now, before the transaction ends (almost never, in a
       // fleet that has reported once: the statement above already told which ones are missing).
@@ -239,6 +243,9 @@ export class IngestService {
       }
       return { outcome: InventoryOutcome.APPLIED, machineId: at.machineId, reportId: applied.reportId, installations: applied.upserted, removed: applied.removed, newTitles };
     });
+    // Committed: every title of an applied inventory is stored now (found, or inserted by this transaction).
+    if (result.outcome === InventoryOutcome.APPLIED) memo?.markStored(content.titles.map((t) => t.id));
+    return result;
   }
 }
 

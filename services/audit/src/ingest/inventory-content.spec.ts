@@ -126,4 +126,19 @@ describe('inventory content', () => {
     const spaced = { name: 'WPS  Office', version: null, publisher: ' Kingsoft ', arch: null };
     expect(inventoryContent(inventory({ software: [spaced] }), memo).titles).toEqual(inventoryContent(inventory({ software: [spaced] })).titles);
   });
+
+  it('remembers stored titles in two bounded generations, forgetting the oldest first', () => {
+    const memo = new TitleRowMemo(2);
+    expect(memo.isStored('a')).toBe(false);
+    memo.markStored(['a', 'b']);
+    expect(['a', 'b'].map((id) => memo.isStored(id))).toEqual([true, true]);
+    // A third id starts a new generation; the first stays known until the next one starts.
+    memo.markStored(['c']);
+    expect(['a', 'b', 'c'].map((id) => memo.isStored(id))).toEqual([true, true, true]);
+    memo.markStored(['d', 'e']);
+    expect(['a', 'b', 'c', 'd', 'e'].map((id) => memo.isStored(id))).toEqual([false, false, true, true, true]);
+    // Marking a known id again does not push anything out.
+    memo.markStored(['e', 'e']);
+    expect(memo.isStored('c')).toBe(true);
+  });
 });

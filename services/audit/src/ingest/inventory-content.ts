@@ -66,8 +66,32 @@ export class TitleRowMemo {
   private young: RowsByParts = new Map();
   private old: RowsByParts = new Map();
   private youngSize = 0;
+  // Ids of titles known to be stored in `software_title`, in two generations like the rows.
+  private storedYoung = new Set<string>();
+  private storedOld = new Set<string>();
 
   constructor(private readonly capacity = 10_000) {}
+
+  /**
+   * Whether the title is known to be stored. Titles are append-only (never deleted, never re-keyed: see
+   * `Installation`), so once a committed transaction has seen a title stored it stays stored, and the ingest need
+   * not ask the database again. Forgetting is always safe: the database is asked.
+   */
+  isStored(id: string): boolean {
+    return this.storedYoung.has(id) || this.storedOld.has(id);
+  }
+
+  /** Records titles a committed transaction found or stored in `software_title`. */
+  markStored(ids: Iterable<string>): void {
+    for (const id of ids) {
+      if (this.storedYoung.has(id)) continue;
+      if (this.storedYoung.size >= this.capacity) {
+        this.storedOld = this.storedYoung;
+        this.storedYoung = new Set();
+      }
+      this.storedYoung.add(id);
+    }
+  }
 
   row(rawName: string, rawVersion: string | null, rawPublisher: string | null): TitleRow {
     const hit = lookup(this.young, rawName, rawVersion, rawPublisher);
