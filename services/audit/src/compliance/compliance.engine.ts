@@ -54,7 +54,9 @@ export class ComplianceEngine {
         `create temp table if not exists compliance_need (machine_id uuid, org_unit_id uuid, operator_person_id uuid, edition_id uuid, product_id uuid, category text, licensable boolean)`,
         `create temp table if not exists compliance_pool_ask (machine_id uuid, product_id uuid, org_unit_id uuid, edition_id uuid, entitlement_id uuid)`,
         `create temp table if not exists compliance_left_unit (org_unit_id uuid)`,
-        'truncate compliance_ent, compliance_cov, compliance_scope, compliance_need, compliance_pool_ask, compliance_left_unit',
+        // The statuses the recomputed machines had before: what the unit counts lose (see applyStatusDeltas).
+        `create temp table if not exists compliance_old_status (machine_id uuid, org_unit_id uuid, category text, status text)`,
+        'truncate compliance_ent, compliance_cov, compliance_scope, compliance_need, compliance_pool_ask, compliance_left_unit, compliance_old_status',
         // Only the columns the engine reads: the copy and its statistics cost less.
         `insert into compliance_ent
            select id, edition_id, org_unit_id, quantity, metric, type, allocation, created_at, oem_machine_id from registry_public.entitlement
@@ -116,7 +118,7 @@ export class ComplianceEngine {
     // filled: without statistics the planner takes a handful of machines for thousands and scans whole tables.
     const analyze = (table: string) => [`analyze ${table}`];
     const script = (statements: readonly string[]) => this.em.execute(statements.join(';\n'));
-    if (this.scopeUsed) await script(['truncate compliance_scope', 'truncate compliance_pool_ask', 'truncate compliance_need', 'truncate compliance_left_unit']);
+    if (this.scopeUsed) await script(['truncate compliance_scope, compliance_pool_ask, compliance_need, compliance_left_unit, compliance_old_status']);
     this.scopeUsed = true;
     if (machineIds === 'ALL') {
       // A batch job over millions of rows: sorts and hashes in memory rather than spilling to disk.
@@ -140,14 +142,14 @@ export class ComplianceEngine {
             'analyze compliance_pool_ask',
           ]),
       `delete from audit.compliance_install where ${inScope}`,
-      `delete from audit.compliance_machine_category where ${inScope}`,
+      this.deleteStatuses(inScope),
       ...this.installStatements(analyze('compliance_need')),
     ]);
     await this.rebuildDeferredIndexes('compliance_install');
     const pools = await this.redealPools(machineIds === 'ALL' ? 'ALL' : await this.productsToRedeal(inScope, changed.entitlementIds ?? []));
     if (pools.machineIds.length > 0) {
       await this.addToScope(pools.machineIds);
-      await this.em.execute(`delete from audit.compliance_machine_category where ${inScope}`);
+      await this.em.execute(this.deleteStatuses(inScope));
     }
     // Figures are kept per unit alone (subtrees are summed when read): machine figures move in the units the
     // machines are in or left; seat figures in the units owning entitlements that changed or whose seats moved.
@@ -159,13 +161,70 @@ export class ComplianceEngine {
       machineIds === 'ALL' ? [] : [sqlArray(changed.unitIds ?? []), sqlArray(pools.entitlementIds)],
     );
     await this.rebuildDeferredIndexes('compliance_machine_category');
-    await this.refreshUnits(
-      units.filter((u) => u.machines).map((u) => u.id),
-      units.filter((u) => !u.machines).map((u) => u.id),
-    );
+    const seatUnits = units.filter((u) => !u.machines).map((u) => u.id);
+    if (machineIds === 'ALL') await this.refreshUnits(units.filter((u) => u.machines).map((u) => u.id), seatUnits);
+    else {
+      // A few machines changed: their units' counts move by what those machines lost and gained, rather than being
+      // counted again over every machine of the unit (which grew with the unit: most of an update at 100,000).
+      const machineUnits = units.filter((u) => u.machines).map((u) => u.id);
+      await this.applyStatusDeltas();
+      await this.refreshUnits([], seatUnits);
+      await this.pruneEmptyPositions(machineUnits);
+    }
     if (machineIds !== 'ALL') return new Set([...machineIds, ...pools.machineIds]).size;
     const [{ n }] = await this.em.execute<Array<{ n: number }>>(`select count(*)::int as n from compliance_scope`);
     return n;
+  }
+
+  /** Deletes the scope's machine statuses, keeping what they were for `applyStatusDeltas`. */
+  private deleteStatuses(inScope: string): string {
+    return `with gone as (delete from audit.compliance_machine_category where ${inScope} returning machine_id, org_unit_id, category, status)
+            insert into compliance_old_status select machine_id, org_unit_id, category, status from gone`;
+  }
+
+  /**
+   * Moves the units' own counts (`compliance_unit_category`, `compliance_unit`) by the scope's machines' statuses
+   * now minus before (`compliance_old_status`): the same figures `refreshUnits` counts from scratch, for the cost
+   * of the machines that changed. A unit left with no machine loses its rows, as a recount would leave none.
+   */
+  private async applyStatusDeltas(): Promise<void> {
+    const changes = `select org_unit_id, category, status, machine_id, 1 as sign from audit.compliance_machine_category
+                      where machine_id in (select machine_id from compliance_scope)
+                     union all
+                     select org_unit_id, category, status, machine_id, -1 from compliance_old_status`;
+    await this.em.execute(
+      `with delta as (
+         select org_unit_id, category, sum(sign)::int as machine_count,
+                coalesce(sum(sign) filter (where status = 'LICENSED'), 0)::int as licensed,
+                coalesce(sum(sign) filter (where status = 'UNLICENSED'), 0)::int as unlicensed,
+                coalesce(sum(sign) filter (where status = 'MISSING'), 0)::int as missing
+           from (${changes}) c group by org_unit_id, category
+       )
+       insert into audit.compliance_unit_category as u (org_unit_id, category, machine_count, licensed, unlicensed, missing)
+       select * from delta where (machine_count, licensed, unlicensed, missing) <> (0, 0, 0, 0)
+       on conflict (org_unit_id, category) do update set machine_count = u.machine_count + excluded.machine_count,
+         licensed = u.licensed + excluded.licensed, unlicensed = u.unlicensed + excluded.unlicensed, missing = u.missing + excluded.missing`,
+    );
+    await this.em.execute(
+      `with per_machine as (
+         select org_unit_id, machine_id, sign,
+                count(*) filter (where status = 'LICENSED' and category = any(?::text[])) = ? as fully
+           from (${changes}) c group by org_unit_id, machine_id, sign
+       ), delta as (
+         select org_unit_id, sum(sign)::int as machine_count, coalesce(sum(sign) filter (where fully), 0)::int as fully_licensed
+           from per_machine group by org_unit_id
+       )
+       insert into audit.compliance_unit as u (org_unit_id, machine_count, fully_licensed)
+       select * from delta where (machine_count, fully_licensed) <> (0, 0)
+       on conflict (org_unit_id) do update set machine_count = u.machine_count + excluded.machine_count,
+         fully_licensed = u.fully_licensed + excluded.fully_licensed`,
+      [sqlArray(TRACKED_CATEGORIES), TRACKED_CATEGORIES.length],
+    );
+    await this.em.execute(
+      `with touched as (select distinct org_unit_id from compliance_old_status union select org_unit_id from compliance_scope)
+       , gone_categories as (delete from audit.compliance_unit_category where org_unit_id in (select org_unit_id from touched) and machine_count = 0 returning 1)
+       delete from audit.compliance_unit where org_unit_id in (select org_unit_id from touched) and machine_count = 0`,
+    );
   }
 
   /**
@@ -219,10 +278,13 @@ export class ComplianceEngine {
         [seats],
       );
     }
-    // A position exists while the unit has installs of the edition or owns seats of it.
-    await this.em.execute(`delete from audit.compliance_position where org_unit_id = any(?::uuid[]) and installs = 0 and entitled = 0`, [
-      sqlArray([...new Set([...machineUnitIds, ...seatUnitIds])]),
-    ]);
+    await this.pruneEmptyPositions([...new Set([...machineUnitIds, ...seatUnitIds])]);
+  }
+
+  /** A position exists while the unit has installs of the edition or owns seats of it. */
+  private async pruneEmptyPositions(unitIds: readonly string[]): Promise<void> {
+    if (unitIds.length === 0) return;
+    await this.em.execute(`delete from audit.compliance_position where org_unit_id = any(?::uuid[]) and installs = 0 and entitled = 0`, [sqlArray(unitIds)]);
   }
 
   private async rebuildDeferredIndexes(table: string): Promise<void> {
@@ -406,9 +468,25 @@ export class ComplianceEngine {
         [...split(granted.map(([need]) => need)), sqlArray(granted.map(([, entitlementId]) => entitlementId))],
       );
     }
+    // Seats the recomputed machines held before this batch (their rows were rewritten, so `previous` cannot show
+    // them) and no longer hold, because the install that needed one is gone or a direct seat covers it now: their
+    // pools' owners count one seat fewer.
+    const vacated =
+      productIds === 'ALL'
+        ? []
+        : await this.em.execute<Array<{ machine_id: string; product_id: string; entitlement_id: string }>>(
+            `select distinct machine_id, product_id, entitlement_id from compliance_pool_ask where entitlement_id is not null and product_id = any(?::uuid[])`,
+            [products],
+          );
     return {
       machineIds: [...new Set([...released, ...granted.map(([need]) => need)].map((need) => need.split('/')[0]))],
-      entitlementIds: [...new Set([...released.map((need) => before.get(need) as string), ...granted.map(([, entitlementId]) => entitlementId)])],
+      entitlementIds: [
+        ...new Set([
+          ...released.map((need) => before.get(need) as string),
+          ...granted.map(([, entitlementId]) => entitlementId),
+          ...vacated.filter((v) => dealt.get(`${v.machine_id}/${v.product_id}`) !== v.entitlement_id).map((v) => v.entitlement_id),
+        ]),
+      ],
     };
   }
 
