@@ -5,11 +5,10 @@ import { Client } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { Dataset } from '../dataset/model';
 import { ocsInventoryZlib } from '../dataset/inventories';
-import { startChild, type BenchChild } from '../support/child';
+import type { BenchChild } from '../support/child';
 import { failed, median, measured, type Figure } from '../support/report';
-import { statementCounterNodeOptions } from '../support/stats-client';
 import { waitForIdleWorker } from '../support/worker';
-import { BENCH_ADMIN_TOKEN, SERVICE_NODE_FLAGS, type StackLayout } from './dashboard';
+import { BENCH_ADMIN_TOKEN, startStack, type StackLayout } from './dashboard';
 
 export interface IngestOptions {
   databaseUrl: string;
@@ -150,49 +149,22 @@ interface IngestStack {
 }
 
 /**
- * The stack in production mode (rate limit off): `one` runs `scripts/start.ts` as `npm start` does (logs at warn);
- * `split` runs the three services as three processes, as `dashboard` does (each `services/<name>/src/main.ts`, as
- * the containers of `infra/` run them, at the default log level, info: one line per inventory), so the gateway's
- * relay and the audit service's parsing can run on different cores as deployed.
+ * The stack as the dashboard scenario starts it (`startStack`): `one` is `scripts/start.ts` as `npm start` runs it;
+ * `split` the three services as three processes, as `infra/` runs them (at the default log level, info: one line
+ * per inventory), so that the gateway's relay and the audit service's parsing run on different cores as deployed.
  */
 async function startIngestStack(databaseUrl: string, layout: StackLayout): Promise<IngestStack> {
-  const env = {
-    NODE_OPTIONS: `${statementCounterNodeOptions()} ${SERVICE_NODE_FLAGS}`,
-    NODE_ENV: 'production',
-    DATABASE_URL: databaseUrl,
-    DATABASE_POOL_MAX: '10',
-    GENUINE_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
-    GENUINE_RATE_LIMIT: '0',
-  };
-  const stack = (processes: BenchChild[], audit: BenchChild): IngestStack => ({
-    url: processes[0].url,
+  const { processes, url } = await startStack(databaseUrl, layout);
+  const audit = processes.find((p) => p.name === 'audit') ?? processes[0];
+  return {
+    url,
     processes,
     audit,
     output: () => processes.map((p) => p.output()).join('\n'),
     stop: async () => {
-      for (const p of processes) await p.stop();
+      await Promise.all(processes.map((p) => p.stop()));
     },
-  });
-  if (layout === 'one') {
-    const one = await startChild('genuine', 'scripts/start.ts', { ...env, LOG_LEVEL: 'warn', GENUINE_DEMO: '0', PORT: '0', REGISTRY_PORT: '0', AUDIT_PORT: '0' }, /Genuine is running: (\S+)/);
-    return stack([one], one);
-  }
-  // Each part prints its URL at info level.
-  const listening = (what: string) => new RegExp(`"url":"([^"]+)"[^\n]*"msg":"${what} listening"`);
-  const parts = { ...env, LOG_LEVEL: 'info' };
-  const started: BenchChild[] = [];
-  try {
-    const registry = await startChild('registry', 'services/registry/src/main.ts', { ...parts, REGISTRY_PORT: '0' }, listening('registry subgraph'));
-    started.push(registry);
-    const audit = await startChild('audit', 'services/audit/src/main.ts', { ...parts, AUDIT_PORT: '0', REGISTRY_URL: registry.url }, listening('audit subgraph'));
-    started.push(audit);
-    const gateway = await startChild('gateway', 'services/gateway/src/main.ts', { ...parts, PORT: '0', REGISTRY_URL: registry.url, AUDIT_URL: audit.url }, listening('gateway'));
-    started.push(gateway);
-    return stack([gateway, audit, registry], audit);
-  } catch (err) {
-    for (const p of started) await p.stop();
-    throw err;
-  }
+  };
 }
 
 /**
