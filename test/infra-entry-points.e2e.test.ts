@@ -1,68 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { uniqueCode } from '@genuine/kit/src/testing';
-import { gql, TEST_ADMIN_TOKEN } from './support/stack';
+import { startServiceProcess, type ServiceProcess } from './support/service-process';
+import { gql } from './support/stack';
 import { testDatabaseUrl } from './support/test-database';
 
 /*
  * The standalone entry points a container runs (infra/docker: `registry`, `audit`, `gateway`), each in its own
  * process as in a deployment, on this worker's migrated database; queried through the gateway.
  */
-const root = path.resolve(__dirname, '..');
-
-interface Part {
-  readonly name: string;
-  readonly child: ChildProcess;
-  readonly url: string;
-  output(): string;
-}
-
-/** Starts `services/<name>/src/main.ts` on a free port and resolves with the URL from its "listening" log line. */
-async function startPart(name: 'registry' | 'audit' | 'gateway', env: Record<string, string>): Promise<Part> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', `services/${name}/src/main.ts`], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      GENUINE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      DATABASE_POOL_MAX: '4',
-      PORT: '0',
-      REGISTRY_PORT: '0',
-      AUDIT_PORT: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s:\n${output}`)), 60_000);
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      output += `${line}\n`;
-      const entry = parseJson(line);
-      if (typeof entry?.url === 'string' && /listening/.test(String(entry.msg))) {
-        clearTimeout(timer);
-        resolve(entry.url);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code} before listening:\n${output}`));
-    });
-  });
-  return { name, child, url, output: () => output };
-}
-
-function parseJson(line: string): Record<string, unknown> | undefined {
-  try {
-    return JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
+type Part = ServiceProcess;
+const startPart = (name: 'registry' | 'audit' | 'gateway', env: Record<string, string>) => startServiceProcess(name, env, { timeoutMs: 60_000 });
 
 function stop(part: Part | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; ms: number }> {
   return new Promise((resolve) => {

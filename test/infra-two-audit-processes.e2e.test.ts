@@ -1,7 +1,6 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
 import { MikroORM } from '@mikro-orm/postgresql';
@@ -10,7 +9,8 @@ import { uniqueCode } from '@genuine/kit/src/testing';
 import { auditOrmConfig } from '@genuine/audit';
 import { COMPLIANCE_JOB, recomputeEverything } from '@genuine/audit/src/compliance/compliance.worker';
 import { postAgent } from './support/agent-client';
-import { gql, TEST_ADMIN_TOKEN } from './support/stack';
+import { startServiceProcess, type ServiceProcess } from './support/service-process';
+import { gql } from './support/stack';
 import { serverAdminUrl, testDatabaseMode, testDatabaseUrl } from './support/test-database';
 
 /*
@@ -35,68 +35,25 @@ const root = path.resolve(__dirname, '..');
 const server = testDatabaseMode() === 'server';
 const LOCK_KEY = advisoryLockKey(COMPLIANCE_JOB);
 
-interface LogEntry {
+interface LogEntry extends Record<string, unknown> {
   msg?: string;
   items?: number;
   job?: string;
 }
 
-interface Part {
-  readonly name: string;
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly entries: LogEntry[];
-  output(): string;
+interface Part extends ServiceProcess {
+  readonly entries: readonly LogEntry[];
 }
 
-/** Every process started, so that none outlives the test even when it failed to start. */
+/** Every process started, so that none outlives the test even when a later one failed to start. */
 const children: ChildProcess[] = [];
 
 async function startPart(name: string, entry: 'registry' | 'audit', env: Record<string, string>): Promise<Part> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', `services/${entry}/src/main.ts`], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NODE_ENV: 'test',
-      GENUINE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      DATABASE_POOL_MAX: '4',
-      PORT: '0',
-      REGISTRY_PORT: '0',
-      AUDIT_PORT: '0',
-      // Every connection of the process carries its name (node-postgres reads PGAPPNAME), so the database can tell
-      // which replica runs a transaction.
-      PGAPPNAME: name,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  const entries: LogEntry[] = [];
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 90 s:\n${output}`)), 90_000);
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      output += `${line}\n`;
-      let parsed: Record<string, unknown> | undefined;
-      try {
-        parsed = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        return;
-      }
-      entries.push(parsed as LogEntry);
-      if (typeof parsed.url === 'string' && /listening/.test(String(parsed.msg))) {
-        clearTimeout(timer);
-        resolve(parsed.url);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code} before listening:\n${output}`));
-    });
-  });
-  return { name, child, url, entries, output: () => output };
+  // Every connection of the process carries its name (node-postgres reads PGAPPNAME), so the database can tell
+  // which replica runs a transaction.
+  const part = await startServiceProcess(entry, { PGAPPNAME: name, ...env }, { name });
+  children.push(part.child);
+  return part as Part;
 }
 
 function stopPart(part: Part | undefined): Promise<number | null> {

@@ -19,23 +19,27 @@ export interface RunningStack {
  * Runs `npm start`'s entry point in a child process, exactly as a user would, on free ports. By default it uses
  * this worker's migrated test database; pass `DATABASE_URL: ''` and a `GENUINE_DATA_DIR` for the embedded one.
  */
+/**
+ * The environment a test gives a service process: nothing inherited but PATH and HOME, test mode, the test admin
+ * token, every port chosen by the process; `overrides` last.
+ */
+export function serviceEnv(overrides: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    NODE_ENV: 'test',
+    GENUINE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    PORT: '0',
+    REGISTRY_PORT: '0',
+    AUDIT_PORT: '0',
+    ...overrides,
+  };
+}
+
 export async function startTestStack(env: Record<string, string> = {}): Promise<RunningStack> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'scripts/start.ts'], {
     cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: testDatabaseUrl(),
-      GENUINE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      GENUINE_DEMO: '0',
-      DATABASE_POOL_MAX: '5',
-      PORT: '0',
-      REGISTRY_PORT: '0',
-      AUDIT_PORT: '0',
-      ...env,
-    },
+    env: serviceEnv({ LOG_LEVEL: 'warn', DATABASE_URL: testDatabaseUrl(), GENUINE_DEMO: '0', DATABASE_POOL_MAX: '5', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
