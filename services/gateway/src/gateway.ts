@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { REQUEST_ID_HEADER, requestIdFrom, sha256, type Authenticator, type Logger, type RunningServer } from '@genuine/kit';
+import { flatHeaders, REQUEST_ID_HEADER, requestIdFrom, sha256, type Authenticator, type Logger, type RunningServer } from '@genuine/kit';
 import { relayAgentRequest, sendRelayedAnswer, type RelayedAnswer } from './agent-relay';
 import { withSubgraphUrls } from './composition';
 import { useClosedErrorCodes } from './error-policy';
@@ -219,7 +219,7 @@ export async function startGateway(options: GatewayOptions, port: number, host: 
     }
     const local = options.localAgentEndpoint;
     const answer = local
-      ? withoutConnectionHeader(await local({ method: req.method ?? 'POST', headers: flatHeaders(req), body: body ?? Buffer.alloc(0), requestId }))
+      ? withoutConnectionHeader(await local({ method: req.method ?? 'POST', headers: flatHeaders(req.headers), body: body ?? Buffer.alloc(0), requestId }))
       : await relayAgentRequest(req, body, { base: auditBase, path: AGENT_PATH, requestIdHeader: REQUEST_ID_HEADER, requestId });
     sendRelayedAnswer(res, answer);
   }
@@ -253,11 +253,6 @@ function withoutConnectionHeader(answer: RelayedAnswer): RelayedAnswer {
   return { ...answer, headers };
 }
 
-function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  return headers;
-}
 
 /** A POST body must be one JSON object: malformed JSON, an empty body and batched arrays are refused with 400. */
 function singleOperation(body: Buffer): OperationBody {

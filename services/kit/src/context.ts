@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Actor } from './auth';
@@ -21,3 +22,10 @@ export function requestIdFrom(header: string | string[] | undefined): string {
 }
 
 export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** Request headers with one string each (repeated ones joined by ", ", as HTTP folds them), names in lower case. */
+export function flatHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
+  const flat: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  return flat;
+}

@@ -1,6 +1,6 @@
 import type { Express, Request, Response } from 'express';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { parseBasicPassword, type Authenticator, type Logger } from '@genuine/kit';
+import { flatHeaders, parseBasicPassword, type Authenticator, type Logger } from '@genuine/kit';
 import {
   AgentProtocolError,
   agentBodyHash,
@@ -235,17 +235,12 @@ export function mountAgentEndpoint(app: Express, deps: AgentEndpointDeps): Agent
       log.error({ err }, 'agent request failed');
       return write(res, toAnswer(500, errorReply({ code: 'INTERNAL_ERROR', message: 'The inventory could not be stored; send it again later' }, null)));
     }
-    write(res, await endpoint.answer(credentials, { headers: flatHeaders(req), body, requestId, receivedAt, log }));
+    write(res, await endpoint.answer(credentials, { headers: flatHeaders(req.headers), body, requestId, receivedAt, log }));
   });
   app.all(AGENT_PATH, (_req, res) => write(res, endpoint.methodNotAllowed()));
   return endpoint;
 }
 
-function flatHeaders(req: Request): Record<string, string | undefined> {
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  return headers;
-}
 
 /**
  * Reads and drops the body of a request without credentials, up to a cap (the agents send their whole body
