@@ -68,6 +68,34 @@ describe('compliance rules', () => {
     expect(await world.statuses([inside.id, outside.id], AV)).toEqual({ [inside.id]: 'LICENSED', [outside.id]: 'UNLICENSED' });
   });
 
+  it('rule 2 order: machine seat, then the operator\u2019s, then site, then OEM; among seats of one basis the oldest entitlement', async () => {
+    const unit = await world.unit(null, 'order');
+    const os = await world.product(OS);
+    const edition = await world.edition(os.id);
+    const [twoSeats, userSite, siteOem] = [await world.machine(unit.code, '王芳'), await world.machine(unit.code, '刘洋'), await world.machine(unit.code)];
+    for (const m of [twoSeats, userSite, siteOem]) await world.install(m.id, edition.id);
+    const older = await world.entitlement(unit.code, edition.id, { quantity: 2 });
+    const newer = await world.entitlement(unit.code, edition.id, { quantity: 2 });
+    // Assigned newest first, so neither assignment order nor id order can pass for the oldest-entitlement rule.
+    await world.assign(newer.id, { machineId: twoSeats.id });
+    await world.assign(older.id, { machineId: twoSeats.id });
+    const perUser = await world.entitlement(unit.code, edition.id, { metric: LicenseMetric.PER_USER });
+    await world.assign(perUser.id, { personId: await world.personOf(userSite.id) });
+    const site = await world.entitlement(unit.code, edition.id, { metric: LicenseMetric.SITE });
+    const oem = await world.entitlement(unit.code, edition.id, { type: EntitlementType.OEM });
+    await world.registry.em.fork().execute(`update registry.entitlement set oem_machine_id = ? where id = ?`, [siteOem.id, oem.id]);
+    const expected = {
+      [twoSeats.id]: [{ edition_id: edition.id, basis: 'DEVICE', entitlement_id: older.id }],
+      [userSite.id]: [{ edition_id: edition.id, basis: 'USER', entitlement_id: perUser.id }],
+      [siteOem.id]: [{ edition_id: edition.id, basis: 'SITE', entitlement_id: site.id }],
+    };
+    const coverage = async () => Object.fromEntries(await Promise.all([twoSeats, userSite, siteOem].map(async (m) => [m.id, await world.coverage(m.id)])));
+    await world.incremental();
+    expect(await coverage()).toEqual(expected);
+    await world.full();
+    expect(await coverage()).toEqual(expected);
+  });
+
   it('rule 2d: an OEM license covers the machine it is bound to', async () => {
     const unit = await world.unit(null, 'oem');
     const os = await world.product(OS);

@@ -7,9 +7,10 @@ import { SoftwareCategory, sqlArray, TRACKED_CATEGORIES } from '@genuine/kit';
  * one (the machines a change touched), which is what makes their results identical (rule 7).
  *
  * Steps, for a set of machines M on the evaluation date:
- *  1. installs: each recognized edition on each machine of M, with its product, category and licensable flag;
- *  2. direct coverage (rule 2 a–d): a machine seat, the operator's seat, a SITE license of the unit or an ancestor,
- *     an OEM license bound to the machine — the first that applies, in that order, then the oldest entitlement;
+ *  1. installs and direct coverage (rule 2 a–d), in one statement: each recognized edition on each machine of M,
+ *     with its product, category and licensable flag, and the seat that covers it — a machine seat, the operator's
+ *     seat, a SITE license of the unit or an ancestor, an OEM license bound to the machine: the first that applies,
+ *     in that order, then the oldest entitlement;
  *  3. pooled coverage (rule 2 e): for every product that has a pool, the pool's seats are dealt out again over all
  *     machines still uncovered for it, nearest owning unit first, then the oldest entitlement, then machine id;
  *  4. each machine's status per category (rule 3), the per-unit counts (rules 4, 5) and positions (rule 6) of the
@@ -19,8 +20,17 @@ export class ComplianceEngine {
   private prepared = false;
   /** Whether the scope tables hold an earlier call's machines (one engine can recompute several sets). */
   private scopeUsed = false;
-  /** Secondary indexes a full recompute dropped for its bulk load, rebuilt as soon as each table is loaded. */
-  private deferredIndexes: DeferredIndex[] = [];
+  /**
+   * Whether the per-install results and the machine statuses are being written into the fresh tables of a full
+   * recompute, which replace the live ones at its end (`recomputeAll`), rather than into the live tables.
+   */
+  private fresh = false;
+  private get installs(): string {
+    return this.fresh ? 'audit.compliance_install_next' : 'audit.compliance_install';
+  }
+  private get statuses(): string {
+    return this.fresh ? 'audit.compliance_machine_category_next' : 'audit.compliance_machine_category';
+  }
 
   constructor(
     private readonly em: EntityManager,
@@ -45,21 +55,22 @@ export class ComplianceEngine {
     // One round trip. Indexes pay off only when the batch joins many machines against them.
     await this.em.execute(
       [
+        // seniority: the entitlement's place in the "oldest first" order (created_at, then id) that breaks every tie.
         `create temp table if not exists compliance_ent (id uuid, edition_id uuid, org_unit_id uuid, quantity integer, metric text, type text,
-           allocation text, created_at timestamptz, oem_machine_id uuid)`,
+           allocation text, created_at timestamptz, oem_machine_id uuid, seniority integer)`,
         `create temp table if not exists compliance_cov (edition_id uuid, covered_edition_id uuid)`,
         // The machines being recomputed, with what the engine needs of them: copied once so that every statement
         // joins a table the planner can estimate (the view's status is a cast it cannot).
         `create temp table if not exists compliance_scope (machine_id uuid primary key, org_unit_id uuid, operator_person_id uuid, active boolean not null)`,
-        `create temp table if not exists compliance_need (machine_id uuid, org_unit_id uuid, operator_person_id uuid, edition_id uuid, product_id uuid, category text, licensable boolean)`,
         `create temp table if not exists compliance_pool_ask (machine_id uuid, product_id uuid, org_unit_id uuid, edition_id uuid, entitlement_id uuid)`,
         `create temp table if not exists compliance_left_unit (org_unit_id uuid)`,
         // The statuses the recomputed machines had before: what the unit counts lose (see applyStatusDeltas).
         `create temp table if not exists compliance_old_status (machine_id uuid, org_unit_id uuid, category text, status text)`,
-        'truncate compliance_ent, compliance_cov, compliance_scope, compliance_need, compliance_pool_ask, compliance_left_unit, compliance_old_status',
+        'truncate compliance_ent, compliance_cov, compliance_scope, compliance_pool_ask, compliance_left_unit, compliance_old_status',
         // Only the columns the engine reads: the copy and its statistics cost less.
         `insert into compliance_ent
-           select id, edition_id, org_unit_id, quantity, metric, type, allocation, created_at, oem_machine_id from registry_public.entitlement
+           select id, edition_id, org_unit_id, quantity, metric, type, allocation, created_at, oem_machine_id, row_number() over (order by created_at, id)
+             from registry_public.entitlement
             where not retired and valid_from <= ${on} and (valid_until is null or valid_until >= ${on})`,
         `insert into compliance_cov select edition_id, covered_edition_id from registry_public.edition_coverage`,
         // Large batches join many machines against both: indexes and column statistics pay off. A small batch joins
@@ -78,33 +89,65 @@ export class ComplianceEngine {
     this.prepared = true;
   }
 
-  /** Recomputes everything, from nothing: the reference the incremental path must always agree with. */
+  /**
+   * Recomputes everything, from nothing: the reference the incremental path must always agree with.
+   *
+   * The per-install results and the machine statuses are written into fresh tables, built like the live ones, that
+   * replace them just before commit: dashboards keep reading the previous figures meanwhile instead of waiting for
+   * the whole recompute behind a lock (a `truncate` would hold one until commit), and the bulk load goes into tables
+   * without indexes or triggers, whose indexes are built once at the end — several times faster than maintaining
+   * them row by row. Unit figures and positions are small; they are rewritten in place.
+   */
   async recomputeAll(): Promise<{ machines: number }> {
-    await this.em.execute(`truncate audit.compliance_install, audit.compliance_machine_category, audit.compliance_unit_category, audit.compliance_unit, audit.compliance_position`);
-    // A bulk load into empty tables, which the truncate keeps locked until commit: their secondary indexes are
-    // dropped and built once after the load, which is several times faster than maintaining them row by row.
-    // Primary keys go too (rebuilt as constraints); nothing references these tables.
-    this.deferredIndexes = await this.em.execute<DeferredIndex[]>(
-      `select i.tablename as "table", i.indexname as name,
-              case when c.contype = 'p' then format('alter table audit.%I add constraint %I %s', i.tablename, c.conname, pg_get_constraintdef(c.oid))
-                   else i.indexdef end as definition,
-              case when c.contype = 'p' then format('alter table audit.%I drop constraint %I', i.tablename, c.conname)
-                   else format('drop index audit.%I', i.indexname) end as drop
-         from pg_indexes i left join pg_constraint c on c.conname = i.indexname and c.connamespace = 'audit'::regnamespace
-        where i.schemaname = 'audit' and i.tablename in ('compliance_install', 'compliance_machine_category')
-          and (c.oid is null or c.contype = 'p')`,
+    const replacements = await this.em.execute<Replacement[]>(REPLACEMENTS_SQL, [sqlArray(REPLACED_TABLES)]);
+    await this.em.execute(
+      [
+        // A batch job over millions of rows: sorts, hashes and index builds in memory rather than spilling to disk.
+        `set local work_mem = '256MB'`,
+        `set local maintenance_work_mem = '512MB'`,
+        // The planner cannot know how many installs the aggregation of installs and seats keeps, guesses a few
+        // thousand, and sorts millions of rows on disk for merge joins; hash joins are right at every size here.
+        'set local enable_mergejoin = off',
+        ...replacements.map((r) => `create table audit.${r.next} (like audit.${r.table} including defaults including constraints)`),
+      ].join(';\n'),
     );
-    if (this.deferredIndexes.length > 0) await this.em.execute(this.deferredIndexes.map((d) => d.drop).join(';\n'));
-    const machines = await this.recomputeMachines('ALL');
-    await this.em.execute(`delete from audit.compliance_dirty_machine`);
-    return { machines };
+    this.fresh = true;
+    try {
+      const machines = await this.recomputeMachines('ALL');
+      await this.em.execute(replacements.flatMap((r) => [...r.build, `analyze audit.${r.next}`]).join(';\n'));
+      // The install side of positions follows compliance_install by triggers, which the fresh table has none of
+      // while it loads: counted here at once. Unit figures are counted again from the fresh statuses.
+      await this.em.execute(
+        [
+          'delete from audit.compliance_position',
+          `insert into audit.compliance_position (org_unit_id, edition_id, installs, covered, entitled, assigned, pooled)
+           select org_unit_id, edition_id, count(*), count(*) filter (where basis is not null), 0, 0, 0
+             from ${this.installs} where licensable group by org_unit_id, edition_id`,
+          'delete from audit.compliance_unit_category',
+          'delete from audit.compliance_unit',
+        ].join(';\n'),
+      );
+      const units = await this.em.execute<Array<{ id: string; machines: boolean }>>(
+        `select id, exists (select 1 from compliance_scope s where s.active and s.org_unit_id = u.id) as machines from registry_public.org_unit u`,
+      );
+      await this.refreshUnits(
+        units.filter((u) => u.machines).map((u) => u.id),
+        units.map((u) => u.id),
+      );
+      await this.em.execute(`delete from audit.compliance_dirty_machine`);
+      // The swap, last: from here to the commit is the only time readers wait, for a drop and a few renames.
+      await this.em.execute(replacements.flatMap((r) => [`drop table audit.${r.table}`, `alter table audit.${r.next} rename to ${r.table}`, ...r.rename, ...r.triggers]).join(';\n'));
+      return { machines };
+    } finally {
+      this.fresh = false;
+    }
   }
 
   /**
    * Recomputes the given machines (registered, moved, retired, re-inventoried, seats changed) and everything their
    * change can move: pools of their products, the figures of the units they are in or left, and those of the units
    * owning seats that moved. The machines are put in a temporary table that every statement joins, rather than
-   * passed as an array to each.
+   * passed as an array to each. `'ALL'` is the first half of `recomputeAll`: every machine, into the fresh tables.
    */
   async recomputeMachines(machineIds: readonly string[] | 'ALL', changed: { entitlementIds?: readonly string[]; unitIds?: readonly string[] } = {}): Promise<number> {
     if (machineIds !== 'ALL' && machineIds.length === 0) {
@@ -116,37 +159,37 @@ export class ComplianceEngine {
     // Statements without parameters are sent together, one round trip each group: an incremental update is a few
     // dozen small statements, and their round trips were most of its time. Every temporary table is analyzed once
     // filled: without statistics the planner takes a handful of machines for thousands and scans whole tables.
-    const analyze = (table: string) => [`analyze ${table}`];
     const script = (statements: readonly string[]) => this.em.execute(statements.join(';\n'));
-    if (this.scopeUsed) await script(['truncate compliance_scope, compliance_pool_ask, compliance_need, compliance_left_unit, compliance_old_status']);
+    if (this.scopeUsed) await script(['truncate compliance_scope, compliance_pool_ask, compliance_left_unit, compliance_old_status']);
     this.scopeUsed = true;
     if (machineIds === 'ALL') {
-      // A batch job over millions of rows: sorts and hashes in memory rather than spilling to disk.
+      await script([`insert into compliance_scope select id, org_unit_id, operator_person_id, status = 'ACTIVE' from registry_public.machine`, 'analyze compliance_scope']);
+      // The fresh tables are empty: nothing to delete, no earlier asks of pools, no unit to leave.
+      await script([this.installInsert('ALL')]);
+    } else {
+      await this.addToScope(machineIds);
+      const inScope = `machine_id in (select machine_id from compliance_scope)`;
       await script([
-        `set local work_mem = '256MB'`,
-        `insert into compliance_scope select id, org_unit_id, operator_person_id, status = 'ACTIVE' from registry_public.machine`,
+        'analyze compliance_scope',
+        // Units whose figures can move: where the machines are now and where they were (moves, retirements).
+        `insert into compliance_left_unit select distinct org_unit_id from audit.compliance_machine_category where ${inScope}`,
+        // What the machines asked of pools before: every licensable install no direct seat covered, with the pool
+        // seat it held. If a product's asks are unchanged and none of its pools changed, its deal cannot change.
+        `insert into compliance_pool_ask select machine_id, product_id, org_unit_id, edition_id, entitlement_id
+           from audit.compliance_install where ${inScope} and licensable and (basis is null or basis = 'POOL')`,
+        'analyze compliance_pool_ask',
+        `delete from audit.compliance_install where ${inScope}`,
+        this.deleteStatuses(inScope),
+        this.installInsert('SCOPE'),
       ]);
-    } else await this.addToScope(machineIds);
+    }
     const inScope = `machine_id in (select machine_id from compliance_scope)`;
-    await script([
-      ...analyze('compliance_scope'),
-      // Units whose figures can move: where the machines are now and where they were (moves, retirements).
-      `insert into compliance_left_unit select distinct org_unit_id from audit.compliance_machine_category where ${inScope}`,
-      // What the machines asked of pools before: every licensable install no direct seat covered, with the pool
-      // seat it held. If a product's asks are unchanged and none of its pools changed, its deal cannot change.
-      ...(machineIds === 'ALL'
-        ? []
-        : [
-            `insert into compliance_pool_ask select machine_id, product_id, org_unit_id, edition_id, entitlement_id
-               from audit.compliance_install where ${inScope} and licensable and (basis is null or basis = 'POOL')`,
-            'analyze compliance_pool_ask',
-          ]),
-      `delete from audit.compliance_install where ${inScope}`,
-      this.deleteStatuses(inScope),
-      ...this.installStatements(analyze('compliance_need')),
-    ]);
-    await this.rebuildDeferredIndexes('compliance_install');
     const pools = await this.redealPools(machineIds === 'ALL' ? 'ALL' : await this.productsToRedeal(inScope, changed.entitlementIds ?? []));
+    if (machineIds === 'ALL') {
+      await this.em.execute(this.statusInsert());
+      const [{ n }] = await this.em.execute<Array<{ n: number }>>(`select count(*)::int as n from compliance_scope`);
+      return n;
+    }
     if (pools.machineIds.length > 0) {
       await this.addToScope(pools.machineIds);
       await this.em.execute(this.deleteStatuses(inScope));
@@ -157,23 +200,17 @@ export class ComplianceEngine {
       `with status as (${this.statusInsert()})
        select org_unit_id as id, true as machines from compliance_scope where org_unit_id is not null
        union select org_unit_id, true from compliance_left_unit
-       union ${machineIds === 'ALL' ? `select id, false from registry_public.org_unit` : `(select unnest(?::uuid[]), false union select org_unit_id, false from registry_public.entitlement where id = any(?::uuid[]))`}`,
-      machineIds === 'ALL' ? [] : [sqlArray(changed.unitIds ?? []), sqlArray(pools.entitlementIds)],
+       union (select unnest(?::uuid[]), false union select org_unit_id, false from registry_public.entitlement where id = any(?::uuid[]))`,
+      [sqlArray(changed.unitIds ?? []), sqlArray(pools.entitlementIds)],
     );
-    await this.rebuildDeferredIndexes('compliance_machine_category');
     const seatUnits = units.filter((u) => !u.machines).map((u) => u.id);
-    if (machineIds === 'ALL') await this.refreshUnits(units.filter((u) => u.machines).map((u) => u.id), seatUnits);
-    else {
-      // A few machines changed: their units' counts move by what those machines lost and gained, rather than being
-      // counted again over every machine of the unit (which grew with the unit: most of an update at 100,000).
-      const machineUnits = units.filter((u) => u.machines).map((u) => u.id);
-      await this.applyStatusDeltas();
-      await this.refreshUnits([], seatUnits);
-      await this.pruneEmptyPositions(machineUnits);
-    }
-    if (machineIds !== 'ALL') return new Set([...machineIds, ...pools.machineIds]).size;
-    const [{ n }] = await this.em.execute<Array<{ n: number }>>(`select count(*)::int as n from compliance_scope`);
-    return n;
+    // A few machines changed: their units' counts move by what those machines lost and gained, rather than being
+    // counted again over every machine of the unit (which grew with the unit: most of an update at 100,000).
+    const machineUnits = units.filter((u) => u.machines).map((u) => u.id);
+    await this.applyStatusDeltas();
+    await this.refreshUnits([], seatUnits);
+    await this.pruneEmptyPositions(machineUnits);
+    return new Set([...machineIds, ...pools.machineIds]).size;
   }
 
   /** Deletes the scope's machine statuses, keeping what they were for `applyStatusDeltas`. */
@@ -244,7 +281,7 @@ export class ComplianceEngine {
         `insert into audit.compliance_unit_category (org_unit_id, category, machine_count, licensed, unlicensed, missing)
          select org_unit_id, category, count(*), count(*) filter (where status = 'LICENSED'),
                 count(*) filter (where status = 'UNLICENSED'), count(*) filter (where status = 'MISSING')
-           from audit.compliance_machine_category where org_unit_id = any(?::uuid[])
+           from ${this.statuses} where org_unit_id = any(?::uuid[])
           group by org_unit_id, category`,
         [units],
       );
@@ -253,7 +290,7 @@ export class ComplianceEngine {
         `insert into audit.compliance_unit (org_unit_id, machine_count, fully_licensed)
          select org_unit_id, count(*), count(*) filter (where licensed = ?)
            from (select machine_id, org_unit_id, count(*) filter (where status = 'LICENSED' and category = any(?::text[])) as licensed
-                   from audit.compliance_machine_category where org_unit_id = any(?::uuid[]) group by machine_id, org_unit_id) m
+                   from ${this.statuses} where org_unit_id = any(?::uuid[]) group by machine_id, org_unit_id) m
           group by org_unit_id`,
         [TRACKED_CATEGORIES.length, tracked, units],
       );
@@ -271,7 +308,7 @@ export class ComplianceEngine {
            from owned e
            left join (select entitlement_id, count(*) as n from registry_public.assignment
                        where active and entitlement_id in (select id from owned) group by entitlement_id) a on a.entitlement_id = e.id
-           left join (select entitlement_id, count(distinct machine_id) as n from audit.compliance_install
+           left join (select entitlement_id, count(distinct machine_id) as n from ${this.installs}
                        where basis = 'POOL' and entitlement_id in (select id from owned) group by entitlement_id) pl on pl.entitlement_id = e.id
           group by e.org_unit_id, e.edition_id
          on conflict (org_unit_id, edition_id) do update set entitled = excluded.entitled, assigned = excluded.assigned, pooled = excluded.pooled`,
@@ -287,15 +324,6 @@ export class ComplianceEngine {
     await this.em.execute(`delete from audit.compliance_position where org_unit_id = any(?::uuid[]) and installs = 0 and entitled = 0`, [sqlArray(unitIds)]);
   }
 
-  private async rebuildDeferredIndexes(table: string): Promise<void> {
-    const indexes = this.deferredIndexes.filter((d) => d.table === table);
-    if (indexes.length === 0) return;
-    this.deferredIndexes = this.deferredIndexes.filter((d) => d.table !== table);
-    // The definitions are PostgreSQL's own (pg_indexes, pg_get_constraintdef), so they rebuild exactly what the
-    // migrations created, names included.
-    await this.em.execute([...indexes.map((d) => d.definition), `analyze audit.${table}`].join(';\n'));
-  }
-
   /** Machines (ids from the registry's view) joining the scope, for the moment the engine reads them. */
   private async addToScope(machineIds: readonly string[]): Promise<void> {
     await this.em.execute(
@@ -308,50 +336,57 @@ export class ComplianceEngine {
   }
 
   /**
-   * Each recognized edition on each active machine of the scope once, in a temporary table that the four coverage
-   * branches and the final insert all read; then the installs with the direct coverage of each (rule 2 a–d).
+   * Each recognized edition on each active machine of the scope once, with its direct coverage (rule 2 a–d). Seats
+   * on a machine (and OEM bindings) are keyed like installs, by machine and edition, so one aggregation both folds
+   * titles of the same edition into one install and finds the install's best machine seat: no separate
+   * de-duplication, no join of millions of installs with millions of seats. Seats are ranked by a number that sorts
+   * like (basis rank, oldest entitlement): the basis rank times 10^9 plus the entitlement's seniority.
+   * `'ALL'` reads every installation (the fresh tables of a full recompute); `'SCOPE'` those of the scope's machines.
    */
-  private installStatements(analyzeNeed: readonly string[]): string[] {
-    return [
-      `insert into compliance_need
-       select distinct m.machine_id, m.org_unit_id, m.operator_person_id, ed.id, ed.product_id, ed.category, ed.licensable
-         from compliance_scope m join audit.installation i on i.machine_id = m.machine_id
-         join audit.software_title t on t.id = i.title_id and t.edition_id is not null and not t.ignored
-         join registry_public.edition ed on ed.id = t.edition_id
-        where m.active`,
-      ...analyzeNeed,
-      `with candidate as (
-         select n.machine_id, n.edition_id, 1 as rank, 'DEVICE' as basis, e.id, e.created_at
-           from compliance_need n join registry_public.assignment a on a.machine_id = n.machine_id and a.active
-           join compliance_ent e on e.id = a.entitlement_id and e.metric <> 'PER_USER'
-           join compliance_cov c on c.edition_id = e.edition_id and c.covered_edition_id = n.edition_id
-          where n.licensable
-         union all
-         select n.machine_id, n.edition_id, 2, 'USER', e.id, e.created_at
-           from compliance_need n join registry_public.assignment a on a.person_id = n.operator_person_id and a.active
-           join compliance_ent e on e.id = a.entitlement_id and e.metric = 'PER_USER'
-           join compliance_cov c on c.edition_id = e.edition_id and c.covered_edition_id = n.edition_id
-          where n.licensable
-         union all
-         select n.machine_id, n.edition_id, 3, 'SITE', e.id, e.created_at
-           from compliance_need n join registry_public.org_unit_ancestry an on an.unit_id = n.org_unit_id
-           join compliance_ent e on e.org_unit_id = an.ancestor_id and e.metric = 'SITE'
-           join compliance_cov c on c.edition_id = e.edition_id and c.covered_edition_id = n.edition_id
-          where n.licensable
-         union all
-         select n.machine_id, n.edition_id, 4, 'OEM', e.id, e.created_at
-           from compliance_need n join compliance_ent e on e.type = 'OEM' and e.oem_machine_id = n.machine_id
-           join compliance_cov c on c.edition_id = e.edition_id and c.covered_edition_id = n.edition_id
-          where n.licensable
-       ), best as (
-         select distinct on (machine_id, edition_id) machine_id, edition_id, basis, id
-           from candidate order by machine_id, edition_id, rank, created_at, id
+  private installInsert(machines: 'ALL' | 'SCOPE'): string {
+    const ofScope = (column: string) => (machines === 'ALL' ? '' : `and ${column} in (select machine_id from compliance_scope where active)`);
+    const pick = (basis: (typeof BASES)[number]) => `${BASES.indexOf(basis) + 1}::bigint * ${PICK_BASE} + e.seniority`;
+    return `insert into ${this.installs} (machine_id, edition_id, product_id, category, org_unit_id, licensable, basis, entitlement_id)
+       with installed_or_seated as (
+         select machine_id, edition_id, bool_or(pick is null) as installed, min(pick) as pick from (
+           select i.machine_id, t.edition_id, null::bigint as pick
+             from audit.installation i join audit.software_title t on t.id = i.title_id and t.edition_id is not null and not t.ignored
+            where true ${ofScope('i.machine_id')}
+           union all
+           select a.machine_id, c.covered_edition_id, ${pick('DEVICE')}
+             from registry_public.assignment a join compliance_ent e on e.id = a.entitlement_id and e.metric <> 'PER_USER'
+             join compliance_cov c on c.edition_id = e.edition_id
+            where a.active and a.machine_id is not null ${ofScope('a.machine_id')}
+           union all
+           select e.oem_machine_id, c.covered_edition_id, ${pick('OEM')}
+             from compliance_ent e join compliance_cov c on c.edition_id = e.edition_id
+            where e.type = 'OEM' and e.oem_machine_id is not null ${ofScope('e.oem_machine_id')}
+         ) install_or_seat group by machine_id, edition_id
+       ), user_seat as (
+         select a.person_id, c.covered_edition_id as edition_id, min(${pick('USER')}) as pick
+           from registry_public.assignment a join compliance_ent e on e.id = a.entitlement_id and e.metric = 'PER_USER'
+           join compliance_cov c on c.edition_id = e.edition_id
+          where a.active and a.person_id is not null
+            ${machines === 'ALL' ? '' : 'and a.person_id in (select operator_person_id from compliance_scope where active)'}
+          group by a.person_id, c.covered_edition_id
+       ), site_seat as (
+         select an.unit_id, c.covered_edition_id as edition_id, min(${pick('SITE')}) as pick
+           from compliance_ent e join compliance_cov c on c.edition_id = e.edition_id
+           join registry_public.org_unit_ancestry an on an.ancestor_id = e.org_unit_id
+          where e.metric = 'SITE'
+          group by an.unit_id, c.covered_edition_id
+       ), picked as (
+         select n.machine_id, n.edition_id, ed.product_id, ed.category, m.org_unit_id, ed.licensable,
+                case when ed.licensable then least(n.pick, u.pick, s.pick) end as pick
+           from installed_or_seated n join compliance_scope m on m.machine_id = n.machine_id and m.active
+           join registry_public.edition ed on ed.id = n.edition_id
+           left join user_seat u on u.person_id = m.operator_person_id and u.edition_id = n.edition_id
+           left join site_seat s on s.unit_id = m.org_unit_id and s.edition_id = n.edition_id
+          where n.installed
        )
-       insert into audit.compliance_install (machine_id, edition_id, product_id, category, org_unit_id, licensable, basis, entitlement_id)
-       select n.machine_id, n.edition_id, n.product_id, n.category, n.org_unit_id, n.licensable,
-              case when not n.licensable then 'FREE' else b.basis end, b.id
-         from compliance_need n left join best b on b.machine_id = n.machine_id and b.edition_id = n.edition_id`,
-    ];
+       select p.machine_id, p.edition_id, p.product_id, p.category, p.org_unit_id, p.licensable,
+              case when not p.licensable then 'FREE' else (array[${BASES.map((b) => `'${b}'`).join(', ')}])[(p.pick / ${PICK_BASE})::int] end, e.id
+         from picked p left join compliance_ent e on e.seniority = p.pick % ${PICK_BASE}`;
   }
 
   /**
@@ -407,7 +442,7 @@ export class ComplianceEngine {
     // Every product considered: those with pools are dealt, the others lose whatever pool seats they held.
     const products = sqlArray(productIds === 'ALL' ? pooled.map((p) => p.product_id) : productIds);
     const previous = await this.em.execute<Array<{ machine_id: string; product_id: string; entitlement_id: string }>>(
-      `select distinct machine_id, product_id, entitlement_id from audit.compliance_install where basis = 'POOL' and product_id = any(?::uuid[])`,
+      `select distinct machine_id, product_id, entitlement_id from ${this.installs} where basis = 'POOL' and product_id = any(?::uuid[])`,
       [products],
     );
     const pairs =
@@ -415,7 +450,7 @@ export class ComplianceEngine {
         ? []
         : await this.em.execute<Array<{ machine_id: string; product_id: string; entitlement_id: string; quantity: number }>>(
             `with need_edition as (
-               select machine_id, product_id, org_unit_id, edition_id from audit.compliance_install
+               select machine_id, product_id, org_unit_id, edition_id from ${this.installs}
                 where licensable and (basis is null or basis = 'POOL') and product_id = any(?::uuid[])
              ), need as (
                select machine_id, product_id, count(*) as n from need_edition group by machine_id, product_id
@@ -454,7 +489,7 @@ export class ComplianceEngine {
     const split = (needs: readonly string[]) => [sqlArray(needs.map((n) => n.split('/')[0])), sqlArray(needs.map((n) => n.split('/')[1]))];
     if (released.length > 0) {
       await this.em.execute(
-        `update audit.compliance_install ci set basis = null, entitlement_id = null
+        `update ${this.installs} ci set basis = null, entitlement_id = null
            from unnest(?::uuid[], ?::uuid[]) as d(machine_id, product_id)
           where ci.machine_id = d.machine_id and ci.product_id = d.product_id and ci.basis = 'POOL'`,
         split(released),
@@ -462,7 +497,7 @@ export class ComplianceEngine {
     }
     if (granted.length > 0) {
       await this.em.execute(
-        `update audit.compliance_install ci set basis = 'POOL', entitlement_id = d.entitlement_id
+        `update ${this.installs} ci set basis = 'POOL', entitlement_id = d.entitlement_id
            from unnest(?::uuid[], ?::uuid[], ?::uuid[]) as d(machine_id, product_id, entitlement_id)
           where ci.machine_id = d.machine_id and ci.product_id = d.product_id and ci.licensable and (ci.basis is null or ci.basis = 'POOL')`,
         [...split(granted.map(([need]) => need)), sqlArray(granted.map(([, entitlementId]) => entitlementId))],
@@ -492,27 +527,60 @@ export class ComplianceEngine {
 
   /** Each active machine's status per category (rule 3), as a statement without parameters. */
   private statusInsert(): string {
-    return `insert into audit.compliance_machine_category (machine_id, category, org_unit_id, status)
+    return `insert into ${this.statuses} (machine_id, category, org_unit_id, status)
        select m.machine_id, c.category, m.org_unit_id,
               case when i.installs is null then 'MISSING' when i.uncovered = 0 then 'LICENSED' else 'UNLICENSED' end
          from compliance_scope m
          cross join unnest(array[${ALL_CATEGORIES.map((c) => `'${c}'`).join(', ')}]) as c(category)
          left join (
            select ci.machine_id, ci.category, count(*) as installs, count(*) filter (where ci.basis is null) as uncovered
-             from audit.compliance_install ci join compliance_scope s on s.machine_id = ci.machine_id and s.active
+             from ${this.installs} ci ${this.fresh ? '' : 'join compliance_scope s on s.machine_id = ci.machine_id and s.active' /* the fresh table holds active machines only */}
             group by ci.machine_id, ci.category
          ) i on i.machine_id = m.machine_id and i.category = c.category
         where m.active`;
   }
 }
 
-interface DeferredIndex {
+/** Direct coverage bases in the order rule 2 tries them (a–d). */
+const BASES = ['DEVICE', 'USER', 'SITE', 'OEM'] as const;
+/** Seat picks are basis rank × PICK_BASE + seniority: entitlements number far fewer than a billion. */
+const PICK_BASE = 1_000_000_000;
+
+/** The tables a full recompute builds afresh and swaps in (`recomputeAll`). */
+const REPLACED_TABLES = ['compliance_install', 'compliance_machine_category'];
+
+/** How to build a table's replacement like it, and to give the replacement the table's names once swapped. */
+interface Replacement {
   table: string;
-  name: string;
-  /** The statement that builds it again (an index's own definition, or the primary key's constraint). */
-  definition: string;
-  drop: string;
+  next: string;
+  /** Indexes and constraints, built on the loaded replacement under temporary names. */
+  build: string[];
+  /** Renames them to the live table's names after the swap. */
+  rename: string[];
+  /** The live table's triggers, created again on the replacement once it has the table's name. */
+  triggers: string[];
 }
+
+/**
+ * Read from PostgreSQL's own catalog, so the replacement gets exactly what the migrations created: every index
+ * (constraint-backed ones as constraints), its definition, its name, and the triggers.
+ */
+const REPLACEMENTS_SQL = `
+  with t as (select oid, relname from pg_class where relnamespace = 'audit'::regnamespace and relname = any(?::text[]))
+  select t.relname as "table", t.relname || '_next' as next,
+         array(select case when c.oid is not null
+                           then format('alter table audit.%I add constraint %I %s', t.relname || '_next', c.conname || '_next', pg_get_constraintdef(c.oid))
+                           else format('create %sindex %I on audit.%I %s', case when x.indisunique then 'unique ' else '' end, ic.relname || '_next',
+                                       t.relname || '_next', substring(pg_get_indexdef(x.indexrelid) from ' USING .*$')) end
+                 from pg_index x join pg_class ic on ic.oid = x.indexrelid left join pg_constraint c on c.conindid = x.indexrelid and c.conrelid = t.oid
+                where x.indrelid = t.oid order by ic.relname) as build,
+         array(select case when c.oid is not null
+                           then format('alter table audit.%I rename constraint %I to %I', t.relname, c.conname || '_next', c.conname)
+                           else format('alter index audit.%I rename to %I', ic.relname || '_next', ic.relname) end
+                 from pg_index x join pg_class ic on ic.oid = x.indexrelid left join pg_constraint c on c.conindid = x.indexrelid and c.conrelid = t.oid
+                where x.indrelid = t.oid order by ic.relname) as rename,
+         array(select pg_get_triggerdef(tg.oid) from pg_trigger tg where tg.tgrelid = t.oid and not tg.tgisinternal order by tg.tgname) as triggers
+    from t order by t.relname`;
 
 /** Every category gets a status, so a unit's rate in any category is defined (MISSING counts against it). */
 const ALL_CATEGORIES: readonly string[] = Object.values(SoftwareCategory);

@@ -1,0 +1,117 @@
+import { Client } from 'pg';
+import { SoftwareCategory } from '@genuine/kit';
+import { ComplianceWorld } from '../../../test/support/compliance';
+import { testDatabaseMode, testDatabaseUrl } from '../../../test/support/test-database';
+
+/*
+ * A full recompute writes the per-install results and machine statuses into fresh tables and swaps them in at the
+ * end (ComplianceEngine.recomputeAll). What that must keep: readers see the previous figures meanwhile, without
+ * waiting; the swapped-in tables are the live ones in every respect (indexes, constraints, triggers, names).
+ */
+
+let world: ComplianceWorld;
+beforeAll(async () => {
+  world = await ComplianceWorld.open();
+});
+afterAll(() => world.close());
+
+const OS = SoftwareCategory.OPERATING_SYSTEM;
+const TABLES = ['compliance_install', 'compliance_machine_category'];
+
+/** Everything the migrations attached to the two tables, as PostgreSQL describes it. */
+async function describeTables(client: Client) {
+  const { rows } = await client.query(
+    `select c.relname as table, c.oid::int as oid,
+            array(select indexname || ': ' || indexdef from pg_indexes where schemaname = 'audit' and tablename = c.relname order by indexname) as indexes,
+            array(select conname || ': ' || pg_get_constraintdef(k.oid) from pg_constraint k where k.conrelid = c.oid order by conname) as constraints,
+            array(select pg_get_triggerdef(t.oid) from pg_trigger t where t.tgrelid = c.oid and not t.tgisinternal order by tgname) as triggers,
+            array(select attname || ' ' || format_type(atttypid, atttypmod) || case when attnotnull then ' not null' else '' end
+                    from pg_attribute where attrelid = c.oid and attnum > 0 and not attisdropped order by attnum) as columns
+       from pg_class c where c.relnamespace = 'audit'::regnamespace and c.relname = any($1::text[]) order by c.relname`,
+    [TABLES],
+  );
+  return rows as Array<{ table: string; oid: number; indexes: string[]; constraints: string[]; triggers: string[]; columns: string[] }>;
+}
+
+async function figuresOf(client: Client, unitId: string, machineId: string) {
+  const status = await client.query(`select status from audit.compliance_machine_category where machine_id = $1 and category = $2`, [machineId, OS]);
+  const install = await client.query(`select basis from audit.compliance_install where machine_id = $1`, [machineId]);
+  const unit = await client.query(`select licensed, unlicensed from audit.compliance_unit_category where org_unit_id = $1 and category = $2`, [unitId, OS]);
+  const position = await client.query(`select installs, covered from audit.compliance_position where org_unit_id = $1`, [unitId]);
+  return { status: status.rows[0]?.status, basis: install.rows[0]?.basis, unit: unit.rows[0], position: position.rows[0] };
+}
+
+// PGlite serves one connection at a time: a reader cannot run while the recompute is held mid-way.
+(testDatabaseMode() === 'server' ? it : it.skip)('readers keep the previous figures during a full recompute, without waiting for it', async () => {
+  const unit = await world.unit(null, 'swap');
+  const os = await world.product(OS);
+  const edition = await world.edition(os.id);
+  const machine = await world.machine(unit.code);
+  await world.install(machine.id, edition.id);
+  const seat = await world.assign((await world.entitlement(unit.code, edition.id)).id, { machineId: machine.id });
+  await world.incremental();
+  const licensed = { status: 'LICENSED', basis: 'DEVICE', unit: { licensed: 1, unlicensed: 0 }, position: { installs: 1, covered: 1 } };
+  const unlicensed = { status: 'UNLICENSED', basis: null, unit: { licensed: 0, unlicensed: 1 }, position: { installs: 1, covered: 0 } };
+
+  const holder = new Client({ connectionString: testDatabaseUrl() });
+  const reader = new Client({ connectionString: testDatabaseUrl() });
+  await holder.connect();
+  await reader.connect();
+  try {
+    expect(await figuresOf(reader, unit.id, machine.id)).toEqual(licensed);
+    const before = await describeTables(reader);
+    await world.revoke(seat.id);
+    // The recompute's last step before the swap empties the dirty-machine list: holding that table stops it there,
+    // with everything computed into the fresh tables and nothing swapped yet.
+    await holder.query('begin');
+    await holder.query('lock table audit.compliance_dirty_machine in access exclusive mode');
+    const recompute = world.full();
+    for (let waited = 0; ; waited += 20) {
+      const { rows } = await reader.query(
+        `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'delete from audit.compliance_dirty_machine%'`,
+      );
+      if (rows[0].n === 1) break;
+      if (waited > 20_000) throw new Error('the full recompute never reached its last step');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Mid-recompute: the previous figures, answered at once (a lock wait would fail after 500 ms).
+    await reader.query(`set lock_timeout = '500ms'`);
+    expect(await figuresOf(reader, unit.id, machine.id)).toEqual(licensed);
+    await holder.query('rollback');
+    await recompute;
+    await reader.query(`reset lock_timeout`);
+    expect(await figuresOf(reader, unit.id, machine.id)).toEqual(unlicensed);
+
+    // The swapped-in tables are new (other oids) and otherwise identical: columns, indexes, constraints, triggers.
+    const after = await describeTables(reader);
+    expect(after.map((t) => t.table)).toEqual(TABLES);
+    after.forEach((t, i) => expect(t.oid).not.toBe(before[i].oid));
+    const strip = (tables: typeof before) => tables.map(({ oid: _oid, ...rest }) => rest);
+    expect(strip(after)).toEqual(strip(before));
+    expect(after[0].triggers).toHaveLength(3);
+    expect(await reader.query(`select to_regclass('audit.compliance_install_next') as t`)).toMatchObject({ rows: [{ t: null }] });
+
+    // The new table's triggers work: an incremental change after the swap moves the position by its delta.
+    await world.assign((await world.entitlement(unit.code, edition.id)).id, { machineId: machine.id });
+    await world.incremental();
+    expect(await figuresOf(reader, unit.id, machine.id)).toEqual(licensed);
+  } finally {
+    await holder.end();
+    await reader.end();
+  }
+});
+
+it('a full recompute run twice in a row gives the same rows as the incremental path', async () => {
+  const unit = await world.unit(null, 'swap-twice');
+  const os = await world.product(OS);
+  const edition = await world.edition(os.id);
+  const [a, b] = [await world.machine(unit.code), await world.machine(unit.code)];
+  for (const m of [a, b]) await world.install(m.id, edition.id);
+  await world.assign((await world.entitlement(unit.code, edition.id)).id, { machineId: a.id });
+  await world.incremental();
+  const incremental = await world.snapshot([unit.id], [a.id, b.id]);
+  await world.full();
+  expect(await world.snapshot([unit.id], [a.id, b.id])).toEqual(incremental);
+  await world.full();
+  expect(await world.snapshot([unit.id], [a.id, b.id])).toEqual(incremental);
+});
