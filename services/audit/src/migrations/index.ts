@@ -8,6 +8,7 @@ import { Migration20261127091722_ingest_body_hash } from './Migration20261127091
 import { Migration20261127093133_campaigns } from './Migration20261127093133_campaigns';
 import { Migration20261127113037_installation_natural_key } from './Migration20261127113037_installation_natural_key';
 import { Migration20261127113228_compliance_position_deltas } from './Migration20261127113228_compliance_position_deltas';
+import { Migration20261127165859_pool_partial_indexes } from './Migration20261127165859_pool_partial_indexes';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261127080253_initial', class: Migration20261127080253_initial },
@@ -18,4 +19,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261127093133_campaigns', class: Migration20261127093133_campaigns },
   { name: 'Migration20261127113037_installation_natural_key', class: Migration20261127113037_installation_natural_key },
   { name: 'Migration20261127113228_compliance_position_deltas', class: Migration20261127113228_compliance_position_deltas },
+  { name: 'Migration20261127165859_pool_partial_indexes', class: Migration20261127165859_pool_partial_indexes },
 ];
