@@ -41,6 +41,25 @@ async function figuresOf(client: Client, unitId: string, machineId: string) {
   return { status: status.rows[0]?.status, basis: install.rows[0]?.basis, unit: unit.rows[0], position: position.rows[0] };
 }
 
+/**
+ * Stops a full recompute once its results are in the fresh tables, before unit figures, marks and the swap: it
+ * rewrites positions then, which a SHARE lock holds up while letting readers read them.
+ */
+const HOLD_BEFORE_SWAP = 'lock table audit.compliance_position in share mode';
+
+/** Waits until a statement of the recompute starting with `prefix` waits for a lock (`client` outside a transaction: it sees activity as of its transaction's start). */
+async function waitUntilBlocked(client: Client, prefix: string): Promise<void> {
+  for (let waited = 0; waited < 20_000; waited += 20) {
+    const { rows } = await client.query(
+      `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and starts_with(query, $1)`,
+      [prefix],
+    );
+    if (rows[0].n === 1) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`the full recompute never reached "${prefix}"`);
+}
+
 // PGlite serves one connection at a time: a reader cannot run while the recompute is held mid-way.
 (testDatabaseMode() === 'server' ? it : it.skip)('readers keep the previous figures during a full recompute, without waiting for it', async () => {
   const unit = await world.unit(null, 'swap');
@@ -61,19 +80,10 @@ async function figuresOf(client: Client, unitId: string, machineId: string) {
     expect(await figuresOf(reader, unit.id, machine.id)).toEqual(licensed);
     const before = await describeTables(reader);
     await world.revoke(seat.id);
-    // The recompute's last step before the swap empties the dirty-machine list: holding that table stops it there,
-    // with everything computed into the fresh tables and nothing swapped yet.
     await holder.query('begin');
-    await holder.query('lock table audit.compliance_dirty_machine in access exclusive mode');
+    await holder.query(HOLD_BEFORE_SWAP);
     const recompute = world.full();
-    for (let waited = 0; ; waited += 20) {
-      const { rows } = await reader.query(
-        `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'delete from audit.compliance_dirty_machine%'`,
-      );
-      if (rows[0].n === 1) break;
-      if (waited > 20_000) throw new Error('the full recompute never reached its last step');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitUntilBlocked(reader, 'delete from audit.compliance_position');
     // Mid-recompute: the previous figures, answered at once (a lock wait would fail after 500 ms).
     await reader.query(`set lock_timeout = '500ms'`);
     expect(await figuresOf(reader, unit.id, machine.id)).toEqual(licensed);
@@ -99,6 +109,35 @@ async function figuresOf(client: Client, unitId: string, machineId: string) {
     await holder.end();
     await reader.end();
   }
+});
+
+(testDatabaseMode() === 'server' ? it : it.skip)('an inventory that lands during a full recompute, for a machine marked before it, is applied after it', async () => {
+  const unit = await world.unit(null, 'race');
+  const [os, av] = [await world.product(OS), await world.product(SoftwareCategory.ANTIVIRUS)];
+  const [osEdition, avEdition] = [await world.edition(os.id), await world.edition(av.id)];
+  const [late, other] = [await world.machine(unit.code), await world.machine(unit.code)];
+  await world.install(late.id, osEdition.id); // marked dirty, not computed yet
+  await world.install(other.id, avEdition.id); // the antivirus title exists before the recompute
+  const holder = new Client({ connectionString: testDatabaseUrl() });
+  const watcher = new Client({ connectionString: testDatabaseUrl() });
+  await holder.connect();
+  await watcher.connect();
+  try {
+    await holder.query('begin');
+    await holder.query(HOLD_BEFORE_SWAP);
+    const recompute = world.full();
+    await waitUntilBlocked(watcher, 'delete from audit.compliance_position');
+    await world.install(late.id, avEdition.id);
+    await holder.query('rollback');
+    await recompute;
+  } finally {
+    await holder.end();
+    await watcher.end();
+  }
+  // The recompute read the inventories before the antivirus arrived; the mark the arrival wrote again survived it.
+  expect(await world.statuses([late.id], SoftwareCategory.ANTIVIRUS)).toEqual({ [late.id]: 'MISSING' });
+  await world.incremental();
+  expect(await world.statuses([late.id], SoftwareCategory.ANTIVIRUS)).toEqual({ [late.id]: 'UNLICENSED' });
 });
 
 it('a full recompute run twice in a row gives the same rows as the incremental path', async () => {

@@ -109,6 +109,12 @@ export class ComplianceEngine {
         // thousand, and sorts millions of rows on disk for merge joins; hash joins are right at every size here.
         'set local enable_mergejoin = off',
         ...replacements.map((r) => `create table audit.${r.next} (like audit.${r.table} including defaults including constraints)`),
+        // The machines marked dirty so far, each mark as the version seen, before anything is read: their changes
+        // are in what the recompute reads, so those marks go at the end. A mark written again meanwhile (a newer
+        // inventory, which this recompute may not see) is a new version and stays for the worker.
+        'create temp table if not exists compliance_dirty_seen (machine_id uuid, version xid)',
+        'truncate compliance_dirty_seen',
+        'insert into compliance_dirty_seen select machine_id, xmin from audit.compliance_dirty_machine',
       ].join(';\n'),
     );
     this.fresh = true;
@@ -134,7 +140,7 @@ export class ComplianceEngine {
         units.filter((u) => u.machines).map((u) => u.id),
         units.map((u) => u.id),
       );
-      await this.em.execute(`delete from audit.compliance_dirty_machine`);
+      await this.em.execute(`delete from audit.compliance_dirty_machine d using compliance_dirty_seen s where d.machine_id = s.machine_id and d.xmin = s.version`);
       // The swap, last: from here to the commit is the only time readers wait, for a drop and a few renames.
       await this.em.execute(replacements.flatMap((r) => [`drop table audit.${r.table}`, `alter table audit.${r.next} rename to ${r.table}`, ...r.rename, ...r.triggers]).join(';\n'));
       return { machines };
