@@ -49,8 +49,8 @@ export class ComplianceInstall {
 }
 
 /** A machine's status in one category (rule 3). */
+// Read by machine (the primary key); units' figures are kept in compliance_unit_category, so no index by unit.
 @Entity({ tableName: 'compliance_machine_category' })
-@Index({ name: 'compliance_machine_category_unit_idx', properties: ['orgUnitId', 'category', 'status'] })
 export class ComplianceMachineCategory {
   @PrimaryKey({ type: 'uuid' })
   machineId!: string;
