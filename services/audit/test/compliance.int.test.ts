@@ -1,4 +1,5 @@
-import { Allocation, EntitlementType, LicenseMetric, SoftwareCategory } from '@genuine/kit';
+import { Allocation, EntitlementType, LicenseMetric, SoftwareCategory, withAdvisoryXactLock } from '@genuine/kit';
+import { COMPLIANCE_JOB, complianceBatch } from '../src/compliance/compliance.worker';
 import { ComplianceWorld } from '../../../test/support/compliance';
 
 let world: ComplianceWorld;
@@ -209,5 +210,29 @@ describe('compliance rules', () => {
       [unit.id, edition.id],
     );
     expect(row).toEqual({ cost: '1300.1000' });
+  });
+});
+
+describe('the results version', () => {
+  const version = async () => {
+    const [row] = await world.audit.em.fork().execute<Array<{ v: string }>>(`select xmin::text as v from audit.compliance_state where id = 1`);
+    return row.v;
+  };
+  const batch = () => withAdvisoryXactLock(world.audit.em, COMPLIANCE_JOB, complianceBatch);
+
+  it('stays the same over batches that find nothing to do, and moves with one that does', async () => {
+    const unit = await world.unit(null, 'version');
+    const edition = await world.edition((await world.product(OS)).id);
+    const machine = await world.machine(unit.code);
+    await world.install(machine.id, edition.id);
+    await world.incremental();
+    const settled = await version();
+    // Dashboards cache figures under this version: idle polls (one a second) must not change it.
+    expect(await batch()).toEqual({ acquired: true, value: 0 });
+    expect(await batch()).toEqual({ acquired: true, value: 0 });
+    expect(await version()).toBe(settled);
+    await world.reinventory(machine.id);
+    expect(await batch()).toEqual({ acquired: true, value: 1 });
+    expect(await version()).not.toBe(settled);
   });
 });

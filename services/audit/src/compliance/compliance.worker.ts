@@ -49,6 +49,9 @@ export async function complianceBatch(tx: EntityManager): Promise<number> {
   );
   const watermark = changes.length === MAX_CHANGES_PER_BATCH ? changes[changes.length - 1].id : state.horizon;
   const dirty = await tx.execute<Array<{ machine_id: string }>>(`delete from audit.compliance_dirty_machine returning machine_id`);
+  // Nothing changed: the state row is left alone, so the results version readers cache figures under (its xmin,
+  // see UnitFiguresCache) outlives idle polls instead of changing every second.
+  if (changes.length === 0 && dirty.length === 0 && state.evaluated_on === state.today) return 0;
 
   let fullRecompute = false;
   const machineIds = new Set(dirty.map((d) => d.machine_id));
