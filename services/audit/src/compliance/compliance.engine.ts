@@ -456,10 +456,13 @@ export class ComplianceEngine {
     );
     // Every product considered: those with pools are dealt, the others lose whatever pool seats they held.
     const products = sqlArray(productIds === 'ALL' ? pooled.map((p) => p.product_id) : productIds);
-    const previous = await this.em.execute<Array<{ machine_id: string; product_id: string; entitlement_id: string }>>(
-      `select distinct machine_id, product_id, entitlement_id from ${this.installs} where licensable and basis = 'POOL' and product_id = any(?::uuid[])`,
-      [products],
-    );
+    // A full recompute's fresh table has no pool seat yet.
+    const previous = this.fresh
+      ? []
+      : await this.em.execute<Array<{ machine_id: string; product_id: string; entitlement_id: string }>>(
+          `select distinct machine_id, product_id, entitlement_id from ${this.installs} where licensable and basis = 'POOL' and product_id = any(?::uuid[])`,
+          [products],
+        );
     const pairs =
       pooled.length === 0
         ? []

@@ -8,7 +8,12 @@ import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/c
 
 /** One recognized edition installed on a machine, and what covers it (rule 2), or nothing. */
 @Entity({ tableName: 'compliance_install' })
-@Index({ name: 'compliance_install_unit_idx', properties: ['orgUnitId', 'editionId'] })
+// By unit, the installs a machine seat does not cover: the unlicensed ones, and those an entitlement change in the
+// unit can move (a machine seat comes first, so only the seat's own entitlement moves it, found by its seats).
+@Index({
+  name: 'compliance_install_unit_unseated_idx',
+  expression: `create index "compliance_install_unit_unseated_idx" on "audit"."compliance_install" ("org_unit_id", "edition_id") where "basis" is null or "basis" <> 'DEVICE'`,
+})
 // Partial: only pool seats are looked up by entitlement (how many each pool has dealt out), and only what asks a
 // pool by product (the deal's candidates). A third and a half of the rows: cheaper to build and to keep up.
 @Index({

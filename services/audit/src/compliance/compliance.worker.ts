@@ -93,12 +93,15 @@ export async function complianceBatch(tx: EntityManager): Promise<number> {
     await engine.recomputeAll();
   } else {
     for (const { units, entitlementId } of subtreeProducts) {
-      // Machines under the owning unit(s) with an install the entitlement could cover, and its seat holders.
+      // Machines under the owning unit(s) with an install the entitlement could cover, and its seat holders. An
+      // install a machine seat covers stays so whatever else changes (rule 2a comes first): only the seat's own
+      // entitlement can move it, and that entitlement's seat holders are in the second half.
       const affected = await tx.execute<Array<{ machine_id: string }>>(
         `select distinct ci.machine_id from audit.compliance_install ci
            join registry_public.org_unit_ancestry a on a.unit_id = ci.org_unit_id and a.ancestor_id = any(?::uuid[])
            join registry_public.edition_coverage c on c.covered_edition_id = ci.edition_id
            join registry_public.entitlement e on e.edition_id = c.edition_id and e.id = ?
+          where ci.basis is null or ci.basis <> 'DEVICE'
          union
          select machine_id from registry_public.assignment where entitlement_id = ? and machine_id is not null`,
         [sqlArray(units.filter(Boolean)), entitlementId, entitlementId],

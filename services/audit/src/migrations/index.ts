@@ -11,6 +11,7 @@ import { Migration20261127113228_compliance_position_deltas } from './Migration2
 import { Migration20261127165859_pool_partial_indexes } from './Migration20261127165859_pool_partial_indexes';
 import { Migration20261127170117_dirty_marks_versioned } from './Migration20261127170117_dirty_marks_versioned';
 import { Migration20261127171950_drop_unused_status_index } from './Migration20261127171950_drop_unused_status_index';
+import { Migration20261127173516_unit_index_unseated } from './Migration20261127173516_unit_index_unseated';
 
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261127080253_initial', class: Migration20261127080253_initial },
@@ -24,4 +25,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261127165859_pool_partial_indexes', class: Migration20261127165859_pool_partial_indexes },
   { name: 'Migration20261127170117_dirty_marks_versioned', class: Migration20261127170117_dirty_marks_versioned },
   { name: 'Migration20261127171950_drop_unused_status_index', class: Migration20261127171950_drop_unused_status_index },
+  { name: 'Migration20261127173516_unit_index_unseated', class: Migration20261127173516_unit_index_unseated },
 ];
