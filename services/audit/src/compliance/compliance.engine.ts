@@ -3,17 +3,19 @@ import { SoftwareCategory, sqlArray, TRACKED_CATEGORIES } from '@genuine/kit';
 
 /**
  * The compliance engine (DESIGN → Compliance semantics, rules 1–7), as set-based SQL over the inventories and the
- * registry's published views. One code path serves both the full recompute (every machine) and the incremental
- * one (the machines a change touched), which is what makes their results identical (rule 7).
+ * registry's published views. The full recompute (every machine, `recomputeAll`) and the incremental one (the
+ * machines a change touched, `recomputeMachines`) run the same statements for each rule, which is what makes their
+ * results identical (rule 7; the property test checks it). They differ in where results go and how unit figures
+ * follow: fresh tables and a recount, or the live tables and deltas.
  *
  * Steps, for a set of machines M on the evaluation date:
  *  1. installs and direct coverage (rule 2 a–d), in one statement: each recognized edition on each machine of M,
  *     with its product, category and licensable flag, and the seat that covers it — a machine seat, the operator's
  *     seat, a SITE license of the unit or an ancestor, an OEM license bound to the machine: the first that applies,
  *     in that order, then the oldest entitlement;
- *  3. pooled coverage (rule 2 e): for every product that has a pool, the pool's seats are dealt out again over all
+ *  2. pooled coverage (rule 2 e): for every product that has a pool, the pool's seats are dealt out again over all
  *     machines still uncovered for it, nearest owning unit first, then the oldest entitlement, then machine id;
- *  4. each machine's status per category (rule 3), the per-unit counts (rules 4, 5) and positions (rule 6) of the
+ *  3. each machine's status per category (rule 3), the per-unit counts (rules 4, 5) and positions (rule 6) of the
  *     units whose figures moved.
  */
 export class ComplianceEngine {
@@ -119,7 +121,23 @@ export class ComplianceEngine {
     );
     this.fresh = true;
     try {
-      const machines = await this.recomputeMachines('ALL');
+      await this.prepare(true);
+      await this.em.execute(
+        [
+          ...(this.scopeUsed ? ['truncate compliance_scope, compliance_pool_ask, compliance_left_unit, compliance_old_status'] : []),
+          `insert into compliance_scope select id, org_unit_id, operator_person_id, status = 'ACTIVE' from registry_public.machine`,
+          'analyze compliance_scope',
+        ].join(';\n'),
+      );
+      this.scopeUsed = true;
+      const [seatsBy] = await this.em.execute<Array<{ person: boolean; unit: boolean }>>(
+        `select exists (select 1 from compliance_ent where metric = 'PER_USER') as person, exists (select 1 from compliance_ent where metric = 'SITE') as unit`,
+      );
+      await this.em.execute(this.installInsert('ALL', seatsBy));
+      await this.redealPools('ALL');
+      await this.em.execute(this.statusInsert());
+      const [{ machines }] = await this.em.execute<Array<{ machines: number }>>(`select count(*)::int as machines from compliance_scope`);
+      // Indexes once the fresh tables hold their rows (the pool deal's few updates find theirs by scanning).
       await this.em.execute(replacements.flatMap((r) => [...r.build, `analyze audit.${r.next}`]).join(';\n'));
       // The install side of positions follows compliance_install by triggers, which the fresh table has none of
       // while it loads: counted here at once. Unit figures are counted again from the fresh statuses.
@@ -153,52 +171,36 @@ export class ComplianceEngine {
    * Recomputes the given machines (registered, moved, retired, re-inventoried, seats changed) and everything their
    * change can move: pools of their products, the figures of the units they are in or left, and those of the units
    * owning seats that moved. The machines are put in a temporary table that every statement joins, rather than
-   * passed as an array to each. `'ALL'` is the first half of `recomputeAll`: every machine, into the fresh tables.
+   * passed as an array to each.
    */
-  async recomputeMachines(machineIds: readonly string[] | 'ALL', changed: { entitlementIds?: readonly string[]; unitIds?: readonly string[] } = {}): Promise<number> {
-    if (machineIds !== 'ALL' && machineIds.length === 0) {
+  async recomputeMachines(machineIds: readonly string[], changed: { entitlementIds?: readonly string[]; unitIds?: readonly string[] } = {}): Promise<number> {
+    if (machineIds.length === 0) {
       await this.refreshUnits([], changed.unitIds ?? []);
       return 0;
     }
-    const large = machineIds === 'ALL' || machineIds.length > 1000;
-    await this.prepare(large);
+    await this.prepare(machineIds.length > 1000);
     // Statements without parameters are sent together, one round trip each group: an incremental update is a few
     // dozen small statements, and their round trips were most of its time. Every temporary table is analyzed once
     // filled: without statistics the planner takes a handful of machines for thousands and scans whole tables.
     const script = (statements: readonly string[]) => this.em.execute(statements.join(';\n'));
     if (this.scopeUsed) await script(['truncate compliance_scope, compliance_pool_ask, compliance_left_unit, compliance_old_status']);
     this.scopeUsed = true;
-    if (machineIds === 'ALL') {
-      await script([`insert into compliance_scope select id, org_unit_id, operator_person_id, status = 'ACTIVE' from registry_public.machine`, 'analyze compliance_scope']);
-      // The fresh tables are empty: nothing to delete, no earlier asks of pools, no unit to leave.
-      const [seatsBy] = await this.em.execute<Array<{ person: boolean; unit: boolean }>>(
-        `select exists (select 1 from compliance_ent where metric = 'PER_USER') as person, exists (select 1 from compliance_ent where metric = 'SITE') as unit`,
-      );
-      await script([this.installInsert('ALL', seatsBy)]);
-    } else {
-      await this.addToScope(machineIds);
-      const inScope = `machine_id in (select machine_id from compliance_scope)`;
-      await script([
-        'analyze compliance_scope',
-        // Units whose figures can move: where the machines are now and where they were (moves, retirements).
-        `insert into compliance_left_unit select distinct org_unit_id from audit.compliance_machine_category where ${inScope}`,
-        // What the machines asked of pools before: every licensable install no direct seat covered, with the pool
-        // seat it held. If a product's asks are unchanged and none of its pools changed, its deal cannot change.
-        `insert into compliance_pool_ask select machine_id, product_id, org_unit_id, edition_id, entitlement_id
-           from audit.compliance_install where ${inScope} and licensable and (basis is null or basis = 'POOL')`,
-        'analyze compliance_pool_ask',
-        `delete from audit.compliance_install where ${inScope}`,
-        this.deleteStatuses(inScope),
-        this.installInsert('SCOPE'),
-      ]);
-    }
+    await this.addToScope(machineIds);
     const inScope = `machine_id in (select machine_id from compliance_scope)`;
-    const pools = await this.redealPools(machineIds === 'ALL' ? 'ALL' : await this.productsToRedeal(inScope, changed.entitlementIds ?? []));
-    if (machineIds === 'ALL') {
-      await this.em.execute(this.statusInsert());
-      const [{ n }] = await this.em.execute<Array<{ n: number }>>(`select count(*)::int as n from compliance_scope`);
-      return n;
-    }
+    await script([
+      'analyze compliance_scope',
+      // Units whose figures can move: where the machines are now and where they were (moves, retirements).
+      `insert into compliance_left_unit select distinct org_unit_id from audit.compliance_machine_category where ${inScope}`,
+      // What the machines asked of pools before: every licensable install no direct seat covered, with the pool
+      // seat it held. If a product's asks are unchanged and none of its pools changed, its deal cannot change.
+      `insert into compliance_pool_ask select machine_id, product_id, org_unit_id, edition_id, entitlement_id
+         from audit.compliance_install where ${inScope} and licensable and (basis is null or basis = 'POOL')`,
+      'analyze compliance_pool_ask',
+      `delete from audit.compliance_install where ${inScope}`,
+      this.deleteStatuses(inScope),
+      this.installInsert('SCOPE'),
+    ]);
+    const pools = await this.redealPools(await this.productsToRedeal(inScope, changed.entitlementIds ?? []));
     if (pools.machineIds.length > 0) {
       await this.addToScope(pools.machineIds);
       await this.em.execute(this.deleteStatuses(inScope));
