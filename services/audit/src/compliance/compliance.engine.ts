@@ -377,18 +377,19 @@ export class ComplianceEngine {
             where e.type = 'OEM' and e.oem_machine_id is not null ${ofScope('e.oem_machine_id')}
          ) install_or_seat group by machine_id, edition_id
        ), user_seat as (
-         -- seats held by operators and site licenses, when there are any: each is a join over every install
+         -- seats held by operators and site licenses, joined below only when there are any (each join reads every
+         -- install; an unreferenced CTE is never run)
          select a.person_id, c.covered_edition_id as edition_id, min(${pick('USER')}) as pick
            from registry_public.assignment a join compliance_ent e on e.id = a.entitlement_id and e.metric = 'PER_USER'
            join compliance_cov c on c.edition_id = e.edition_id
-          where ${seatsBy.person} and a.active and a.person_id is not null
+          where a.active and a.person_id is not null
             ${machines === 'ALL' ? '' : 'and a.person_id in (select operator_person_id from compliance_scope where active)'}
           group by a.person_id, c.covered_edition_id
        ), site_seat as (
          select an.unit_id, c.covered_edition_id as edition_id, min(${pick('SITE')}) as pick
            from compliance_ent e join compliance_cov c on c.edition_id = e.edition_id
            join registry_public.org_unit_ancestry an on an.ancestor_id = e.org_unit_id
-          where ${seatsBy.unit} and e.metric = 'SITE'
+          where e.metric = 'SITE'
           group by an.unit_id, c.covered_edition_id
        ), picked as (
          select n.machine_id, n.edition_id, ed.product_id, ed.category, m.org_unit_id, ed.licensable,
