@@ -595,19 +595,22 @@ interface Replacement {
  * (constraint-backed ones as constraints), its definition, its name, and the triggers.
  */
 const REPLACEMENTS_SQL = `
-  with t as (select oid, relname from pg_class where relnamespace = 'audit'::regnamespace and relname = any(?::text[]))
+  with t as (select oid, relname from pg_class where relnamespace = 'audit'::regnamespace and relname = any(?::text[])),
+  idx as (
+    select x.indrelid as table_oid, ic.relname as index_name,
+           case when c.oid is not null
+                then format('alter table audit.%I add constraint %I %s', t.relname || '_next', c.conname || '_next', pg_get_constraintdef(c.oid))
+                else format('create %sindex %I on audit.%I %s', case when x.indisunique then 'unique ' else '' end, ic.relname || '_next',
+                            t.relname || '_next', substring(pg_get_indexdef(x.indexrelid) from ' USING .*$')) end as build,
+           case when c.oid is not null
+                then format('alter table audit.%I rename constraint %I to %I', t.relname, c.conname || '_next', c.conname)
+                else format('alter index audit.%I rename to %I', ic.relname || '_next', ic.relname) end as rename
+      from t join pg_index x on x.indrelid = t.oid join pg_class ic on ic.oid = x.indexrelid
+      left join pg_constraint c on c.conindid = x.indexrelid and c.conrelid = t.oid
+  )
   select t.relname as "table", t.relname || '_next' as next,
-         array(select case when c.oid is not null
-                           then format('alter table audit.%I add constraint %I %s', t.relname || '_next', c.conname || '_next', pg_get_constraintdef(c.oid))
-                           else format('create %sindex %I on audit.%I %s', case when x.indisunique then 'unique ' else '' end, ic.relname || '_next',
-                                       t.relname || '_next', substring(pg_get_indexdef(x.indexrelid) from ' USING .*$')) end
-                 from pg_index x join pg_class ic on ic.oid = x.indexrelid left join pg_constraint c on c.conindid = x.indexrelid and c.conrelid = t.oid
-                where x.indrelid = t.oid order by ic.relname) as build,
-         array(select case when c.oid is not null
-                           then format('alter table audit.%I rename constraint %I to %I', t.relname, c.conname || '_next', c.conname)
-                           else format('alter index audit.%I rename to %I', ic.relname || '_next', ic.relname) end
-                 from pg_index x join pg_class ic on ic.oid = x.indexrelid left join pg_constraint c on c.conindid = x.indexrelid and c.conrelid = t.oid
-                where x.indrelid = t.oid order by ic.relname) as rename,
+         array(select build from idx where table_oid = t.oid order by index_name) as build,
+         array(select rename from idx where table_oid = t.oid order by index_name) as rename,
          array(select pg_get_triggerdef(tg.oid) from pg_trigger tg where tg.tgrelid = t.oid and not tg.tgisinternal order by tg.tgname) as triggers
     from t order by t.relname`;
 
