@@ -8,6 +8,7 @@ import { ocsInventoryZlib } from '../dataset/inventories';
 import type { BenchChild } from '../support/child';
 import { failed, median, measured, type Figure } from '../support/report';
 import { waitForIdleWorker } from '../support/worker';
+import { cpuMsPer, machineBusySeconds } from '../support/cpu';
 import { BENCH_ADMIN_TOKEN, startStack, type StackLayout } from './dashboard';
 
 export interface IngestOptions {
@@ -201,6 +202,8 @@ export async function ingestScenario(o: IngestOptions): Promise<Figure[]> {
     await postAll(base, warm, o.concurrency);
 
     const firstRates: number[] = [];
+    const firstCpuMs: number[] = [];
+    const copyCpuMs: number[] = [];
     const copyRates: number[] = [];
     const sameRates: number[] = [];
     const newDateRates: number[] = [];
@@ -213,14 +216,23 @@ export async function ingestScenario(o: IngestOptions): Promise<Figure[]> {
       await forget(client, firstIds);
       await idle();
       const bodies = firstMachines.map((m) => render(m.index, run));
+      const cpuBefore = machineBusySeconds();
       const first = await postAll(base, bodies, o.concurrency);
       const stored = await outcomes(client, firstIds);
+      // The CPU these reports cost, whoever spent it: the stack, PostgreSQL, and the compliance worker until it has
+      // caught up with them (work it puts off past the posting is counted all the same).
+      const catchUp = performance.now();
+      await idle();
+      const catchUpMs = performance.now() - catchUp;
+      const firstCpu = cpuMsPer(cpuBefore, machineBusySeconds(), firstCount);
       if (first.failures.length > 0 || stored.APPLIED !== firstCount) {
         notes.push(`first run ${run + 1}: ${first.failures.length} failed (${first.failures[0] ?? ''}), outcomes ${JSON.stringify(stored)}`);
-      } else firstRates.push(rate(firstCount, first.ms));
+      } else {
+        firstRates.push(rate(firstCount, first.ms));
+        if (firstCpu !== null) firstCpuMs.push(firstCpu);
+      }
 
       // Byte-identical re-sends (an agent retrying, or posting its cached inventory again).
-      await idle();
       const resend = Array.from({ length: counts.resend }, (_, i) => bodies[i % bodies.length]);
       const same = await postAll(base, resend, o.concurrency);
       if (same.failures.length === 0) sameRates.push(rate(resend.length, same.ms));
@@ -234,12 +246,15 @@ export async function ingestScenario(o: IngestOptions): Promise<Figure[]> {
       if (unchanged.failures.length === 0 && (after.UNCHANGED ?? 0) >= counts.resend + firstCount) newDateRates.push(rate(later.length, unchanged.ms));
       else notes.push(`same-content run ${run + 1}: ${unchanged.failures.length} failed (${unchanged.failures[0] ?? ''}), outcomes ${JSON.stringify(after)}`);
 
+      const copyCpuBefore = machineBusySeconds();
       const copy = await copyBaseline(client, firstIds);
+      const copyCpu = cpuMsPer(copyCpuBefore, machineBusySeconds(), firstCount);
+      if (copyCpu !== null) copyCpuMs.push(copyCpu);
       copyRows = copy.rows;
       copyRates.push(rate(firstCount, copy.ms));
       log(
-        `  run ${run + 1}/${o.runs}: first ${rate(firstCount, first.ms).toFixed(1)} reports/s, identical re-sends ${rate(resend.length, same.ms).toFixed(0)}/s, ` +
-          `same content new date ${rate(later.length, unchanged.ms).toFixed(1)}/s; COPY of the ${copy.rows.toLocaleString('en-US')} rows ${(copy.ms / 1000).toFixed(2)} s (${rate(firstCount, copy.ms).toFixed(0)} machines/s)`,
+        `  run ${run + 1}/${o.runs}: first ${rate(firstCount, first.ms).toFixed(1)} reports/s (${firstCpu?.toFixed(1) ?? '?'} CPU ms each, worker caught up ${(catchUpMs / 1000).toFixed(1)} s later), identical re-sends ${rate(resend.length, same.ms).toFixed(0)}/s, ` +
+          `same content new date ${rate(later.length, unchanged.ms).toFixed(1)}/s; COPY of the ${copy.rows.toLocaleString('en-US')} rows ${(copy.ms / 1000).toFixed(2)} s (${rate(firstCount, copy.ms).toFixed(0)} machines/s, ${copyCpu?.toFixed(1) ?? '?'} CPU ms each)`,
       );
     }
     for (const note of notes) log(`  ${note}`);
@@ -279,6 +294,22 @@ export async function ingestScenario(o: IngestOptions): Promise<Figure[]> {
       result(`ingest, first inventories (${label})`, firstRates, '>= 100 reports/s', `${firstCount} machines per run, all APPLIED; the baseline writes only the installation rows`),
       result(`ingest, identical re-sends (${label})`, sameRates, '>= 1000 reports/s', 'byte-identical bodies, all UNCHANGED'),
       result(`ingest, same content, new collection time (${label})`, newDateRates, '>= 1000 reports/s', 'what an agent sends the next day when nothing changed: parsed, then UNCHANGED by content checksum'),
+      ...(firstCpuMs.length
+        ? [
+            measured({
+              scenario: 'ingest',
+              figure: `ingest, CPU per first inventory (${label})`,
+              unit: 'ms',
+              ours: median(firstCpuMs),
+              baselineName: 'the same COPY, per machine',
+              baseline: copyCpuMs.length ? median(copyCpuMs) : null,
+              target: 'printed (steadier than the rate on a shared machine)',
+              runs: firstCpuMs,
+              baselineRuns: copyCpuMs,
+              note: 'busy CPU of the whole machine (both cores: stack, PostgreSQL, bench driver) from the first post until the compliance worker has caught up, per report',
+            }),
+          ]
+        : []),
       measured({ scenario: 'ingest', figure: `peak RSS of ${layout === 'one' ? 'the stack' : 'the audit service'} over ${machines.toLocaleString('en-US')} first ingests`, unit: 'MB', ours: mb(peak), baselineName: 'RSS after the first slice', baseline: rss[1] ?? null, target: 'flat', runs: rss, note: `RSS first / last / peak: ${rss[0]?.toFixed(0)} / ${rss[rss.length - 1]?.toFixed(0)} / ${mb(peak).toFixed(0)} MB (sampled every ${slice} reports)` }),
       measured({ scenario: 'ingest', figure: `ingest rate over the ${machines.toLocaleString('en-US')}-report memory run`, unit: 'reports/s', ours: rate(machines, memoryMs), baselineName: null, baseline: null, target: 'steady' }),
     );
