@@ -4,6 +4,7 @@ import { MachineKind, type SoftwareCategory, systemActor, withAdvisoryXactLock }
 import { uniqueCode } from '@genuine/kit/src/testing';
 import { auditOrmConfig } from '@genuine/audit';
 import { COMPLIANCE_JOB, complianceBatch, recomputeEverything } from '@genuine/audit/src/compliance/compliance.worker';
+import type { ComplianceEngineOptions } from '@genuine/audit/src/compliance/compliance.engine';
 import { OrgUnitKind } from '@genuine/registry/src/org-unit/org-unit.entity';
 import type { Allocation, EntitlementType, LicenseMetric } from '@genuine/kit';
 import { auditContext } from './audit';
@@ -127,8 +128,8 @@ export class ComplianceWorld {
     }
   }
 
-  async full(): Promise<void> {
-    await withAdvisoryXactLock(this.audit.em, COMPLIANCE_JOB, recomputeEverything);
+  async full(options: ComplianceEngineOptions = {}): Promise<void> {
+    await withAdvisoryXactLock(this.audit.em, COMPLIANCE_JOB, (tx) => recomputeEverything(tx, options));
   }
 
   async statuses(machineIds: string[], category: SoftwareCategory): Promise<Record<string, string>> {

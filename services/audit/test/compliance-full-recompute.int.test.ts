@@ -1,5 +1,7 @@
 import { Client } from 'pg';
-import { SoftwareCategory } from '@genuine/kit';
+import { Allocation, SoftwareCategory, withAdvisoryXactLock } from '@genuine/kit';
+import { ComplianceEngine } from '../src/compliance/compliance.engine';
+import { COMPLIANCE_JOB } from '../src/compliance/compliance.worker';
 import { ComplianceWorld } from '../../../test/support/compliance';
 import { testDatabaseMode, testDatabaseUrl } from '../../../test/support/test-database';
 
@@ -153,4 +155,67 @@ it('a full recompute run twice in a row gives the same rows as the incremental p
   expect(await world.snapshot([unit.id], [a.id, b.id])).toEqual(incremental);
   await world.full();
   expect(await world.snapshot([unit.id], [a.id, b.id])).toEqual(incremental);
+});
+
+/** Whether a fresh table of a full recompute is left in the schema. */
+async function freshTablesLeft(): Promise<string[]> {
+  const client = new Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`select relname from pg_class where relnamespace = 'audit'::regnamespace and relname like '%\\_next' order by 1`);
+    return rows.map((r: { relname: string }) => r.relname);
+  } finally {
+    await client.end();
+  }
+}
+
+// On a server the install results are loaded by two backends, split by machine id; PGlite has one backend, and the
+// same call falls back to loading them alone (a helper transaction would wait for this one forever).
+it('a full recompute loading its install results from two backends gives the rows one backend gives', async () => {
+  const unit = await world.unit(null, 'split');
+  const os = await world.product(OS);
+  const edition = await world.edition(os.id);
+  const machines: Array<{ id: string }> = [];
+  // Machines on both sides of the midpoint the halves split at (ids are random: a few more until both have some).
+  while (machines.length < 8 || !(machines.some((m) => m.id < '8') && machines.some((m) => m.id >= '8'))) {
+    if (machines.length >= 40) throw new Error('machine ids never fell on both sides of the midpoint');
+    machines.push(await world.machine(unit.code));
+  }
+  for (const m of machines) await world.install(m.id, edition.id);
+  // Three pooled seats for the unit's machines (rule 2e, dealt over both halves), one machine seat (rule 2a).
+  await world.entitlement(unit.code, edition.id, { quantity: 3, allocation: Allocation.POOLED });
+  await world.assign((await world.entitlement(unit.code, edition.id)).id, { machineId: machines[0].id });
+  const ids = machines.map((m) => m.id);
+  await world.incremental();
+  const incremental = await world.snapshot([unit.id], ids);
+  await world.full({ splitFullRecomputeAt: Number.MAX_SAFE_INTEGER });
+  const oneBackend = await world.snapshot([unit.id], ids);
+  // The engine itself, to see how it loaded; the date is the one the worker evaluated on.
+  const split = await withAdvisoryXactLock(world.audit.em, COMPLIANCE_JOB, async (tx) => {
+    const [{ today }] = await tx.execute<Array<{ today: string }>>(`select to_char(evaluated_on, 'YYYY-MM-DD') as today from audit.compliance_state where id = 1`);
+    return new ComplianceEngine(tx, today, { splitFullRecomputeAt: 1 }).recomputeAll();
+  });
+  expect(split).toEqual({ acquired: true, value: { machines: expect.any(Number), backends: testDatabaseMode() === 'server' ? 2 : 1 } });
+  const twoBackends = await world.snapshot([unit.id], ids);
+  expect(twoBackends).toEqual(oneBackend);
+  expect(twoBackends).toEqual(incremental);
+  const installs = (twoBackends as { installs: Array<{ basis: string | null }> }).installs;
+  expect(installs.map((i) => i.basis).sort()).toEqual(['DEVICE', 'POOL', 'POOL', 'POOL', ...Array(machines.length - 4).fill(null)]);
+  expect(await freshTablesLeft()).toEqual([]);
+});
+
+it('a full recompute drops fresh tables a failed one left behind, whichever way it loads', async () => {
+  for (const splitFullRecomputeAt of [1, Number.MAX_SAFE_INTEGER]) {
+    const client = new Client({ connectionString: testDatabaseUrl() });
+    await client.connect();
+    try {
+      // What a split recompute leaves when it fails after its helper committed: the fresh tables, outside any transaction.
+      await client.query('create table audit.compliance_install_next (machine_id uuid); create table audit.compliance_machine_category_next (machine_id uuid)');
+    } finally {
+      await client.end();
+    }
+    expect(await freshTablesLeft()).toEqual(['compliance_install_next', 'compliance_machine_category_next']);
+    await world.full({ splitFullRecomputeAt });
+    expect(await freshTablesLeft()).toEqual([]);
+  }
 });

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { IsolationLevel, type EntityManager } from '@mikro-orm/postgresql';
 import { SoftwareCategory, sqlArray, TRACKED_CATEGORIES } from '@genuine/kit';
 
 /**
@@ -37,6 +37,7 @@ export class ComplianceEngine {
   constructor(
     private readonly em: EntityManager,
     private readonly evaluationDate: string,
+    private readonly options: ComplianceEngineOptions = {},
   ) {}
 
   /**
@@ -100,17 +101,17 @@ export class ComplianceEngine {
    * without indexes or triggers, whose indexes are built once at the end — several times faster than maintaining
    * them row by row. Unit figures and positions are small; they are rewritten in place.
    */
-  async recomputeAll(): Promise<{ machines: number }> {
+  async recomputeAll(): Promise<{ machines: number; /** 2 when the install results were loaded by two backends. */ backends: number }> {
     const replacements = await this.em.execute<Replacement[]>(REPLACEMENTS_SQL, [sqlArray(REPLACED_TABLES)]);
+    const split = await this.splitsInstallLoad();
+    // Left by a recompute that failed after a helper had created them (see splitsInstallLoad).
+    const createFresh = replacements.flatMap((r) => [`drop table if exists audit.${r.next}`, `create table audit.${r.next} (like audit.${r.table} including defaults including constraints)`]);
+    // Split: the fresh tables must exist, committed, before either backend writes into them.
+    if (split) await this.em.fork().transactional((other) => other.execute(createFresh.join(';\n')));
     await this.em.execute(
       [
-        // A batch job over millions of rows: sorts, hashes and index builds in memory rather than spilling to disk.
-        `set local work_mem = '256MB'`,
-        `set local maintenance_work_mem = '512MB'`,
-        // The planner cannot know how many installs the aggregation of installs and seats keeps, guesses a few
-        // thousand, and sorts millions of rows on disk for merge joins; hash joins are right at every size here.
-        'set local enable_mergejoin = off',
-        ...replacements.map((r) => `create table audit.${r.next} (like audit.${r.table} including defaults including constraints)`),
+        ...BATCH_SESSION_SETTINGS,
+        ...(split ? [] : createFresh),
         // The machines marked dirty so far, each mark as the version seen, before anything is read: their changes
         // are in what the recompute reads, so those marks go at the end. A mark written again meanwhile (a newer
         // inventory, which this recompute may not see) is a new version and stays for the worker.
@@ -119,6 +120,8 @@ export class ComplianceEngine {
         'insert into compliance_dirty_seen select machine_id, xmin from audit.compliance_dirty_machine',
       ].join(';\n'),
     );
+    // The helper reads what this transaction reads: the same snapshot, taken after the marks above were.
+    const snapshot = split ? (await this.em.execute<Array<{ id: string }>>('select pg_export_snapshot() as id'))[0].id : null;
     this.fresh = true;
     try {
       await this.prepare(true);
@@ -133,7 +136,8 @@ export class ComplianceEngine {
       const [seatsBy] = await this.em.execute<Array<{ person: boolean; unit: boolean }>>(
         `select exists (select 1 from compliance_ent where metric = 'PER_USER') as person, exists (select 1 from compliance_ent where metric = 'SITE') as unit`,
       );
-      await this.em.execute(this.installInsert('ALL', seatsBy));
+      if (snapshot === null) await this.em.execute(this.installInsert('ALL', seatsBy));
+      else await this.loadInstallsInHalves(snapshot, seatsBy);
       await this.redealPools('ALL');
       await this.em.execute(this.statusInsert());
       const [{ machines }] = await this.em.execute<Array<{ machines: number }>>(`select count(*)::int as machines from compliance_scope`);
@@ -161,10 +165,56 @@ export class ComplianceEngine {
       await this.em.execute(`delete from audit.compliance_dirty_machine d using compliance_dirty_seen s where d.machine_id = s.machine_id and d.xmin = s.version`);
       // The swap, last: from here to the commit is the only time readers wait, for a drop and a few renames.
       await this.em.execute(replacements.flatMap((r) => [`drop table audit.${r.table}`, `alter table audit.${r.next} rename to ${r.table}`, ...r.rename, ...r.triggers]).join(';\n'));
-      return { machines };
+      return { machines, backends: split ? 2 : 1 };
     } finally {
       this.fresh = false;
     }
+  }
+
+  /**
+   * Whether this full recompute loads its install results from two backends at once: the largest statement by far,
+   * and PostgreSQL cannot run an `insert … select` in parallel itself. Only on a PostgreSQL server (PGlite is one
+   * backend: a second transaction would wait for this one forever), with a second pooled connection to spare, and
+   * with enough machines for the second core to matter.
+   */
+  private async splitsInstallLoad(): Promise<boolean> {
+    const splitAt = this.options.splitFullRecomputeAt ?? SPLIT_FULL_RECOMPUTE_AT;
+    const poolMax = (this.em.config.get('pool') as { max?: number } | undefined)?.max ?? 1;
+    if (poolMax < 2) return false;
+    const [row] = await this.em.execute<Array<{ machines: number; embedded: boolean }>>(
+      `select (select count(*)::int from registry_public.machine) as machines, version() like '%PGlite%' as embedded`,
+    );
+    return !row.embedded && row.machines >= splitAt;
+  }
+
+  /**
+   * The install results of a full recompute, written by two backends at once: machines whose id sorts below
+   * MACHINE_ID_MIDPOINT here, the others in a transaction on another connection that imports this transaction's
+   * snapshot, so that both halves read the same inventories, seats and catalogue (ids are random uuids: the halves
+   * are even). The helper commits its rows into the fresh table, which is still unknown to readers; were this
+   * transaction to fail, the table is dropped by the next full recompute.
+   */
+  private async loadInstallsInHalves(snapshot: string, seatsBy: { person: boolean; unit: boolean }): Promise<void> {
+    if (!/^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/i.test(snapshot)) throw new Error('unexpected snapshot id');
+    const upper = this.em.fork().transactional(
+      async (other) => {
+        // First statement of the transaction, as PostgreSQL requires.
+        await other.execute(`set transaction snapshot '${snapshot}'`);
+        const half = new ComplianceEngine(other, this.evaluationDate, this.options);
+        half.fresh = true;
+        await other.execute(BATCH_SESSION_SETTINGS.join(';\n'));
+        await half.prepare(true);
+        await other.execute(`insert into compliance_scope select id, org_unit_id, operator_person_id, status = 'ACTIVE' from registry_public.machine where id >= '${MACHINE_ID_MIDPOINT}'`);
+        half.scopeUsed = true;
+        await other.execute(half.installInsert('ALL', seatsBy, { from: MACHINE_ID_MIDPOINT }));
+      },
+      { isolationLevel: IsolationLevel.REPEATABLE_READ },
+    );
+    const lower = this.em.execute(this.installInsert('ALL', seatsBy, { below: MACHINE_ID_MIDPOINT }));
+    // Both settle before either error is reported: the helper must not outlive the recompute that started it.
+    const [own, helper] = await Promise.allSettled([lower, upper]);
+    if (own.status === 'rejected') throw own.reason;
+    if (helper.status === 'rejected') throw helper.reason;
   }
 
   /**
@@ -354,8 +404,14 @@ export class ComplianceEngine {
    * like (basis rank, oldest entitlement): the basis rank times 10^9 plus the entitlement's seniority.
    * `'ALL'` reads every installation (the fresh tables of a full recompute); `'SCOPE'` those of the scope's machines.
    */
-  private installInsert(machines: 'ALL' | 'SCOPE', seatsBy: { person: boolean; unit: boolean } = { person: true, unit: true }): string {
-    const ofScope = (column: string) => (machines === 'ALL' ? '' : `and ${column} in (select machine_id from compliance_scope where active)`);
+  private installInsert(
+    machines: 'ALL' | 'SCOPE',
+    seatsBy: { person: boolean; unit: boolean } = { person: true, unit: true },
+    /** With 'ALL': only machines whose id sorts from `from` (inclusive) or below `below` (see loadInstallsInHalves). */
+    range: { from?: string; below?: string } = {},
+  ): string {
+    const inRange = (column: string) => `${range.from ? `and ${column} >= '${range.from}'` : ''} ${range.below ? `and ${column} < '${range.below}'` : ''}`;
+    const ofScope = (column: string) => (machines === 'ALL' ? inRange(column) : `and ${column} in (select machine_id from compliance_scope where active)`);
     const pick = (basis: (typeof BASES)[number]) => `${BASES.indexOf(basis) + 1}::bigint * ${PICK_BASE} + e.seniority`;
     return `insert into ${this.installs} (machine_id, edition_id, product_id, category, org_unit_id, licensable, basis, entitlement_id)
        with edition as materialized (
@@ -569,6 +625,26 @@ export class ComplianceEngine {
         where m.active`;
   }
 }
+
+export interface ComplianceEngineOptions {
+  /** Machines from which a full recompute on a server loads its install results from two backends (default 10,000). */
+  splitFullRecomputeAt?: number;
+}
+
+/** Below this many machines a second backend saves less than its own set-up costs. */
+const SPLIT_FULL_RECOMPUTE_AT = 10_000;
+/** Machine ids below it go to one half of a split load, the others to the other. */
+const MACHINE_ID_MIDPOINT = '80000000-0000-0000-0000-000000000000';
+
+/** A full recompute's session settings, for its transaction and its helper's. */
+const BATCH_SESSION_SETTINGS = [
+  // A batch job over millions of rows: sorts, hashes and index builds in memory rather than spilling to disk.
+  `set local work_mem = '256MB'`,
+  `set local maintenance_work_mem = '512MB'`,
+  // The planner cannot know how many installs the aggregation of installs and seats keeps, guesses a few
+  // thousand, and sorts millions of rows on disk for merge joins; hash joins are right at every size here.
+  'set local enable_mergejoin = off',
+];
 
 /** Direct coverage bases in the order rule 2 tries them (a–d). */
 const BASES = ['DEVICE', 'USER', 'SITE', 'OEM'] as const;

@@ -1,7 +1,7 @@
 import { sqlArray, startLockedWorker, type LockedWorker, type Logger } from '@genuine/kit';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
-import { ComplianceEngine } from './compliance.engine';
+import { ComplianceEngine, type ComplianceEngineOptions } from './compliance.engine';
 
 export const COMPLIANCE_JOB = 'compliance';
 const MAX_CHANGES_PER_BATCH = 5000;
@@ -116,13 +116,13 @@ export async function complianceBatch(tx: EntityManager): Promise<number> {
 }
 
 /** Full recompute on demand (`npm run recompute`, the ADMIN mutation), under the same lock as the worker. */
-export async function recomputeEverything(tx: EntityManager): Promise<number> {
+export async function recomputeEverything(tx: EntityManager, options: ComplianceEngineOptions = {}): Promise<number> {
   const [state] = await tx.execute<Array<{ today: string; horizon: string }>>(
     `select to_char(current_date, 'YYYY-MM-DD') as today, (select coalesce(max(id), 0)::text from registry_public.change_log) as horizon,
             set_config('jit', 'off', true) as jit
        from audit.compliance_state where id = 1 for update`,
   );
-  const { machines } = await new ComplianceEngine(tx, state.today).recomputeAll();
+  const { machines } = await new ComplianceEngine(tx, state.today, options).recomputeAll();
   await tx.execute(`update audit.compliance_state set change_watermark = ?::bigint, evaluated_on = ?::date, recomputed_at = now() where id = 1`, [state.horizon, state.today]);
   return machines;
 }
