@@ -104,7 +104,7 @@ export class ComplianceEngine {
   async recomputeAll(): Promise<{ machines: number; /** 2 when the install results were loaded by two backends. */ backends: number }> {
     const replacements = await this.em.execute<Replacement[]>(REPLACEMENTS_SQL, [sqlArray(REPLACED_TABLES)]);
     const split = await this.splitsInstallLoad();
-    // Left by a recompute that failed after a helper had created them (see splitsInstallLoad).
+    // Dropped first: a recompute that failed after its helper had created them leaves them (see loadInstallsInHalves).
     const createFresh = replacements.flatMap((r) => [`drop table if exists audit.${r.next}`, `create table audit.${r.next} (like audit.${r.table} including defaults including constraints)`]);
     // Split: the fresh tables must exist, committed, before either backend writes into them.
     if (split) await this.em.fork().transactional((other) => other.execute(createFresh.join(';\n')));
