@@ -125,14 +125,7 @@ export class ComplianceEngine {
     this.fresh = true;
     try {
       await this.prepare(true);
-      await this.em.execute(
-        [
-          ...(this.scopeUsed ? ['truncate compliance_scope, compliance_pool_ask, compliance_left_unit, compliance_old_status'] : []),
-          `insert into compliance_scope select id, org_unit_id, operator_person_id, status = 'ACTIVE' from registry_public.machine`,
-          'analyze compliance_scope',
-        ].join(';\n'),
-      );
-      this.scopeUsed = true;
+      await this.scopeEveryMachine();
       const [seatsBy] = await this.em.execute<Array<{ person: boolean; unit: boolean }>>(
         `select exists (select 1 from compliance_ent where metric = 'PER_USER') as person, exists (select 1 from compliance_ent where metric = 'SITE') as unit`,
       );
@@ -171,6 +164,18 @@ export class ComplianceEngine {
     }
   }
 
+  /** The scope of a full recompute: every registered machine (those whose id sorts from `from`, for a helper's half). */
+  private async scopeEveryMachine(from?: string): Promise<void> {
+    await this.em.execute(
+      [
+        ...(this.scopeUsed ? ['truncate compliance_scope, compliance_pool_ask, compliance_left_unit, compliance_old_status'] : []),
+        `insert into compliance_scope select id, org_unit_id, operator_person_id, status = 'ACTIVE' from registry_public.machine ${from ? `where id >= '${from}'` : ''}`,
+        'analyze compliance_scope',
+      ].join(';\n'),
+    );
+    this.scopeUsed = true;
+  }
+
   /**
    * Whether this full recompute loads its install results from two backends at once: the largest statement by far,
    * and PostgreSQL cannot run an `insert … select` in parallel itself. Only on a PostgreSQL server (PGlite is one
@@ -204,8 +209,7 @@ export class ComplianceEngine {
         half.fresh = true;
         await other.execute(BATCH_SESSION_SETTINGS.join(';\n'));
         await half.prepare(true);
-        await other.execute(`insert into compliance_scope select id, org_unit_id, operator_person_id, status = 'ACTIVE' from registry_public.machine where id >= '${MACHINE_ID_MIDPOINT}'`);
-        half.scopeUsed = true;
+        await half.scopeEveryMachine(MACHINE_ID_MIDPOINT);
         await other.execute(half.installInsert('ALL', seatsBy, { from: MACHINE_ID_MIDPOINT }));
       },
       { isolationLevel: IsolationLevel.REPEATABLE_READ },
