@@ -18,9 +18,9 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 const OS = SoftwareCategory.OPERATING_SYSTEM;
-const TABLES = ['compliance_install', 'compliance_machine_category'];
+const TABLES = ['compliance_install', 'compliance_machine_category', 'compliance_position'];
 
-/** Everything the migrations attached to the two tables, as PostgreSQL describes it. */
+/** Everything the migrations attached to the tables, as PostgreSQL describes it. */
 async function describeTables(client: Client) {
   const { rows } = await client.query(
     `select c.relname as table, c.oid::int as oid,
@@ -45,9 +45,10 @@ async function figuresOf(client: Client, unitId: string, machineId: string) {
 
 /**
  * Stops a full recompute once its results are in the fresh tables, before unit figures, marks and the swap: it
- * rewrites positions then, which a SHARE lock holds up while letting readers read them.
+ * rewrites unit figures then, which a SHARE lock holds up while letting readers read them.
  */
-const HOLD_BEFORE_SWAP = 'lock table audit.compliance_position in share mode';
+const HOLD_BEFORE_SWAP = 'lock table audit.compliance_unit_category in share mode';
+const HELD_AT = 'delete from audit.compliance_unit_category';
 
 /** Waits until a statement of the recompute starting with `prefix` waits for a lock (`client` outside a transaction: it sees activity as of its transaction's start). */
 async function waitUntilBlocked(client: Client, prefix: string): Promise<void> {
@@ -85,7 +86,7 @@ async function waitUntilBlocked(client: Client, prefix: string): Promise<void> {
     await holder.query('begin');
     await holder.query(HOLD_BEFORE_SWAP);
     const recompute = world.full();
-    await waitUntilBlocked(reader, 'delete from audit.compliance_position');
+    await waitUntilBlocked(reader, HELD_AT);
     // Mid-recompute: the previous figures, answered at once (a lock wait would fail after 500 ms).
     await reader.query(`set lock_timeout = '500ms'`);
     expect(await figuresOf(reader, unit.id, machine.id)).toEqual(licensed);
@@ -101,7 +102,7 @@ async function waitUntilBlocked(client: Client, prefix: string): Promise<void> {
     const strip = (tables: typeof before) => tables.map(({ oid: _oid, ...rest }) => rest);
     expect(strip(after)).toEqual(strip(before));
     expect(after[0].triggers).toHaveLength(3);
-    expect(await reader.query(`select to_regclass('audit.compliance_install_next') as t`)).toMatchObject({ rows: [{ t: null }] });
+    expect(await freshTablesLeft()).toEqual([]);
 
     // The new table's triggers work: an incremental change after the swap moves the position by its delta.
     await world.assign((await world.entitlement(unit.code, edition.id)).id, { machineId: machine.id });
@@ -128,7 +129,7 @@ async function waitUntilBlocked(client: Client, prefix: string): Promise<void> {
     await holder.query('begin');
     await holder.query(HOLD_BEFORE_SWAP);
     const recompute = world.full();
-    await waitUntilBlocked(watcher, 'delete from audit.compliance_position');
+    await waitUntilBlocked(watcher, HELD_AT);
     await world.install(late.id, avEdition.id);
     await holder.query('rollback');
     await recompute;
@@ -169,38 +170,63 @@ async function freshTablesLeft(): Promise<string[]> {
   }
 }
 
-// On a server the install results are loaded by two backends, split by machine id; PGlite has one backend, and the
-// same call falls back to loading them alone (a helper transaction would wait for this one forever).
-it('a full recompute loading its install results from two backends gives the rows one backend gives', async () => {
-  const unit = await world.unit(null, 'split');
+// On a server a full recompute runs on two backends, split by machine id; PGlite has one backend, and the same call
+// falls back to running alone (a helper transaction would wait for this one forever).
+it('a full recompute on two backends gives the rows one backend gives, with pools dealt in order across both halves', async () => {
+  const parent = await world.unit(null, 'split');
+  const child = await world.unit(parent.code, 'split-child');
   const os = await world.product(OS);
   const edition = await world.edition(os.id);
-  const machines: Array<{ id: string }> = [];
-  // Machines on both sides of the midpoint the halves split at (ids are random: a few more until both have some).
-  while (machines.length < 8 || !(machines.some((m) => m.id < '8') && machines.some((m) => m.id >= '8'))) {
-    if (machines.length >= 40) throw new Error('machine ids never fell on both sides of the midpoint');
-    machines.push(await world.machine(unit.code));
+  const below = (m: { id: string }) => m.id < '8';
+  // Machines on both sides of the midpoint the halves split at (ids are random: a few more until the sides hold what
+  // the deal below needs). The pool's order puts the parent's machines before the child's whatever their ids, so a
+  // merge that took one half's list before the other's would hand the child's second machine below the midpoint a
+  // seat meant for a parent's machine above it.
+  const parentMachines: Array<{ id: string }> = [];
+  const childMachines: Array<{ id: string }> = [];
+  while (parentMachines.length < 4 || !parentMachines.some(below) || !parentMachines.some((m) => !below(m))) {
+    if (parentMachines.length >= 40) throw new Error('machine ids never fell on both sides of the midpoint');
+    parentMachines.push(await world.machine(parent.code));
   }
+  while (childMachines.length < 3 || childMachines.filter(below).length < 2) {
+    if (childMachines.length >= 40) throw new Error('machine ids never fell below the midpoint');
+    childMachines.push(await world.machine(child.code));
+  }
+  const machines = [...parentMachines, ...childMachines];
   for (const m of machines) await world.install(m.id, edition.id);
-  // Three pooled seats for the unit's machines (rule 2e, dealt over both halves), one machine seat (rule 2a).
-  await world.entitlement(unit.code, edition.id, { quantity: 3, allocation: Allocation.POOLED });
-  await world.assign((await world.entitlement(unit.code, edition.id)).id, { machineId: machines[0].id });
+  // One machine seat (rule 2a); the parent's pool holds a seat for each other machine of the parent (depth 0 for
+  // them, 1 for the child's); the child's own pool one seat, for its first machine by id (rule 2e).
+  await world.assign((await world.entitlement(parent.code, edition.id)).id, { machineId: parentMachines[0].id });
+  const parentPool = await world.entitlement(parent.code, edition.id, { quantity: parentMachines.length - 1, allocation: Allocation.POOLED });
+  const childPool = await world.entitlement(child.code, edition.id, { quantity: 1, allocation: Allocation.POOLED });
   const ids = machines.map((m) => m.id);
+  const units = [parent.id, child.id];
   await world.incremental();
-  const incremental = await world.snapshot([unit.id], ids);
+  const incremental = await world.snapshot(units, ids);
   await world.full({ splitFullRecomputeAt: Number.MAX_SAFE_INTEGER });
-  const oneBackend = await world.snapshot([unit.id], ids);
-  // The engine itself, to see how it loaded; the date is the one the worker evaluated on.
+  const oneBackend = await world.snapshot(units, ids);
+  // The engine itself, to see how it ran; the date is the one the worker evaluated on.
   const split = await withAdvisoryXactLock(world.audit.em, COMPLIANCE_JOB, async (tx) => {
     const [{ today }] = await tx.execute<Array<{ today: string }>>(`select to_char(evaluated_on, 'YYYY-MM-DD') as today from audit.compliance_state where id = 1`);
     return new ComplianceEngine(tx, today, { splitFullRecomputeAt: 1 }).recomputeAll();
   });
   expect(split).toEqual({ acquired: true, value: { machines: expect.any(Number), backends: testDatabaseMode() === 'server' ? 2 : 1 } });
-  const twoBackends = await world.snapshot([unit.id], ids);
+  const twoBackends = await world.snapshot(units, ids);
   expect(twoBackends).toEqual(oneBackend);
   expect(twoBackends).toEqual(incremental);
-  const installs = (twoBackends as { installs: Array<{ basis: string | null }> }).installs;
-  expect(installs.map((i) => i.basis).sort()).toEqual(['DEVICE', 'POOL', 'POOL', 'POOL', ...Array(machines.length - 4).fill(null)]);
+  // The deal itself, by hand: every parent machine covered, the child's first machine by id from its own pool.
+  const seatOf = new Map((twoBackends as { installs: Array<{ machine_id: string; entitlement_id: string | null }> }).installs.map((i) => [i.machine_id, i.entitlement_id]));
+  const firstChild = [...childMachines].sort((a, b) => (a.id < b.id ? -1 : 1))[0];
+  expect(parentMachines.slice(1).map((m) => seatOf.get(m.id))).toEqual(parentMachines.slice(1).map(() => parentPool.id));
+  expect(childMachines.map((m) => seatOf.get(m.id))).toEqual(childMachines.map((m) => (m === firstChild ? childPool.id : null)));
+  const { statuses, positions } = twoBackends as { statuses: Array<{ machine_id: string; category: string; status: string }>; positions: Array<{ org_unit_id: string; installs: number; covered: number }> };
+  expect(statuses.filter((s) => s.category === OS && s.status === 'LICENSED').map((s) => s.machine_id).sort()).toEqual([...parentMachines.map((m) => m.id), firstChild.id].sort());
+  expect(positions.map((p) => [p.org_unit_id, p.installs, p.covered])).toEqual(
+    [
+      [parent.id, parentMachines.length, parentMachines.length],
+      [child.id, childMachines.length, 1],
+    ].sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1)),
+  );
   expect(await freshTablesLeft()).toEqual([]);
 });
 
@@ -210,11 +236,11 @@ it('a full recompute drops fresh tables a failed one left behind, whichever way 
     await client.connect();
     try {
       // What a split recompute leaves when it fails after its helper committed: the fresh tables, outside any transaction.
-      await client.query('create table audit.compliance_install_next (machine_id uuid); create table audit.compliance_machine_category_next (machine_id uuid)');
+      await client.query(TABLES.map((t) => `create table audit.${t}_next (machine_id uuid)`).join(';'));
     } finally {
       await client.end();
     }
-    expect(await freshTablesLeft()).toEqual(['compliance_install_next', 'compliance_machine_category_next']);
+    expect(await freshTablesLeft()).toEqual(['compliance_install_next', 'compliance_machine_category_next', 'compliance_position_next']);
     await world.full({ splitFullRecomputeAt });
     expect(await freshTablesLeft()).toEqual([]);
   }

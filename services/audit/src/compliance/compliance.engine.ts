@@ -23,8 +23,8 @@ export class ComplianceEngine {
   /** Whether the scope tables hold an earlier call's machines (one engine can recompute several sets). */
   private scopeUsed = false;
   /**
-   * Whether the per-install results and the machine statuses are being written into the fresh tables of a full
-   * recompute, which replace the live ones at its end (`recomputeAll`), rather than into the live tables.
+   * Whether the per-install results, machine statuses and positions are being written into the fresh tables of a
+   * full recompute, which replace the live ones at its end (`recomputeAll`), rather than into the live tables.
    */
   private fresh = false;
   private get installs(): string {
@@ -32,6 +32,9 @@ export class ComplianceEngine {
   }
   private get statuses(): string {
     return this.fresh ? 'audit.compliance_machine_category_next' : 'audit.compliance_machine_category';
+  }
+  private get positions(): string {
+    return this.fresh ? 'audit.compliance_position_next' : 'audit.compliance_position';
   }
 
   constructor(
@@ -95,16 +98,17 @@ export class ComplianceEngine {
   /**
    * Recomputes everything, from nothing: the reference the incremental path must always agree with.
    *
-   * The per-install results and the machine statuses are written into fresh tables, built like the live ones, that
-   * replace them just before commit: dashboards keep reading the previous figures meanwhile instead of waiting for
-   * the whole recompute behind a lock (a `truncate` would hold one until commit), and the bulk load goes into tables
-   * without indexes or triggers, whose indexes are built once at the end — several times faster than maintaining
-   * them row by row. Unit figures and positions are small; they are rewritten in place.
+   * The per-install results, the machine statuses and the positions are written into fresh tables, built like the
+   * live ones, that replace them just before commit: dashboards keep reading the previous figures meanwhile instead
+   * of waiting for the whole recompute behind a lock (a `truncate` would hold one until commit), and the bulk load
+   * goes into tables without indexes or triggers, whose indexes are built once at the end — several times faster
+   * than maintaining them row by row. (Positions were rewritten in place until every full recompute left a table's
+   * worth of dead rows behind.) Unit figures are small; they are rewritten in place.
    */
-  async recomputeAll(): Promise<{ machines: number; /** 2 when the install results were loaded by two backends. */ backends: number }> {
+  async recomputeAll(): Promise<{ machines: number; /** 2 when two backends shared the work (recomputeInHalves). */ backends: number }> {
     const replacements = await this.em.execute<Replacement[]>(REPLACEMENTS_SQL, [sqlArray(REPLACED_TABLES)]);
-    const split = await this.splitsInstallLoad();
-    // Dropped first: a recompute that failed after its helper had created them leaves them (see loadInstallsInHalves).
+    const split = await this.runsOnTwoBackends();
+    // Dropped first: a recompute that failed after its helper had committed into them leaves them (see recomputeInHalves).
     const createFresh = replacements.flatMap((r) => [`drop table if exists audit.${r.next}`, `create table audit.${r.next} (like audit.${r.table} including defaults including constraints)`]);
     // Split: the fresh tables must exist, committed, before either backend writes into them.
     if (split) await this.em.fork().transactional((other) => other.execute(createFresh.join(';\n')));
@@ -129,25 +133,17 @@ export class ComplianceEngine {
       const [seatsBy] = await this.em.execute<Array<{ person: boolean; unit: boolean }>>(
         `select exists (select 1 from compliance_ent where metric = 'PER_USER') as person, exists (select 1 from compliance_ent where metric = 'SITE') as unit`,
       );
-      if (snapshot === null) await this.em.execute(this.installInsert('ALL', seatsBy));
-      else await this.loadInstallsInHalves(snapshot, seatsBy);
-      await this.redealPools('ALL');
-      await this.em.execute(this.statusInsert());
+      if (snapshot === null) {
+        await this.em.execute(this.installInsert('ALL', seatsBy));
+        await this.redealPools('ALL');
+        await this.em.execute(this.statusInsert());
+        await this.em.execute(this.positionsInsert());
+      } else await this.recomputeInHalves(snapshot, seatsBy);
       const [{ machines }] = await this.em.execute<Array<{ machines: number }>>(`select count(*)::int as machines from compliance_scope`);
       // Indexes once the fresh tables hold their rows (the pool deal's few updates find theirs by scanning).
       await this.em.execute(replacements.flatMap((r) => [...r.build, `analyze audit.${r.next}`]).join(';\n'));
-      // The install side of positions follows compliance_install by triggers, which the fresh table has none of
-      // while it loads: counted here at once. Unit figures are counted again from the fresh statuses.
-      await this.em.execute(
-        [
-          'delete from audit.compliance_position',
-          `insert into audit.compliance_position (org_unit_id, edition_id, installs, covered, entitled, assigned, pooled)
-           select org_unit_id, edition_id, count(*), count(*) filter (where basis is not null), 0, 0, 0
-             from ${this.installs} where licensable group by org_unit_id, edition_id`,
-          'delete from audit.compliance_unit_category',
-          'delete from audit.compliance_unit',
-        ].join(';\n'),
-      );
+      // Unit figures are counted again from the fresh statuses.
+      await this.em.execute(['delete from audit.compliance_unit_category', 'delete from audit.compliance_unit'].join(';\n'));
       const units = await this.em.execute<Array<{ id: string; machines: boolean }>>(
         `select id, exists (select 1 from compliance_scope s where s.active and s.org_unit_id = u.id) as machines from registry_public.org_unit u`,
       );
@@ -177,12 +173,11 @@ export class ComplianceEngine {
   }
 
   /**
-   * Whether this full recompute loads its install results from two backends at once: the largest statement by far,
-   * and PostgreSQL cannot run an `insert … select` in parallel itself. Only on a PostgreSQL server (PGlite is one
-   * backend: a second transaction would wait for this one forever), with a second pooled connection to spare, and
-   * with enough machines for the second core to matter.
+   * Whether this full recompute shares its work with a helper on a second backend (recomputeInHalves). Only on a
+   * PostgreSQL server (PGlite is one backend: a second transaction would wait for this one forever), with a second
+   * pooled connection to spare, and with enough machines for the second core to matter.
    */
-  private async splitsInstallLoad(): Promise<boolean> {
+  private async runsOnTwoBackends(): Promise<boolean> {
     const splitAt = this.options.splitFullRecomputeAt ?? SPLIT_FULL_RECOMPUTE_AT;
     const poolMax = (this.em.config.get('pool') as { max?: number } | undefined)?.max ?? 1;
     if (poolMax < 2) return false;
@@ -193,14 +188,23 @@ export class ComplianceEngine {
   }
 
   /**
-   * The install results of a full recompute, written by two backends at once: machines whose id sorts below
-   * MACHINE_ID_MIDPOINT here, the others in a transaction on another connection that imports this transaction's
-   * snapshot, so that both halves read the same inventories, seats and catalogue (ids are random uuids: the halves
-   * are even). The helper commits its rows into the fresh table, which is still unknown to readers; were this
-   * transaction to fail, the table is dropped by the next full recompute.
+   * A full recompute's per-install results, pooled seats, machine statuses and the install side of positions,
+   * computed by two backends at once: machines whose id sorts below MACHINE_ID_MIDPOINT here, the others in a
+   * helper transaction on another connection that imports this transaction's snapshot, so that both halves read the
+   * same inventories, seats and catalogue (ids are random uuids: the halves are even). PostgreSQL runs none of these
+   * statements in parallel itself (they write), and they are most of a recompute.
+   *
+   * Pools span both halves, so the deal sits between two phases: each half loads its installs and lists its
+   * candidate pairs; Node merges the two lists in rule 2e's order and deals once; each half then writes its own
+   * pooled seats, counts its statuses and its positions. The helper hands its position counts over and commits its
+   * rows into the fresh tables, still unknown to readers; were this transaction to fail, those are dropped by the
+   * next full recompute.
    */
-  private async loadInstallsInHalves(snapshot: string, seatsBy: { person: boolean; unit: boolean }): Promise<void> {
+  private async recomputeInHalves(snapshot: string, seatsBy: { person: boolean; unit: boolean }): Promise<void> {
     if (!/^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/i.test(snapshot)) throw new Error('unexpected snapshot id');
+    const pooled = await this.pooledProducts('ALL');
+    const upperPairs = deferred<PoolPair[]>();
+    const dealt = deferred<Map<string, string>>();
     const upper = this.em.fork().transactional(
       async (other) => {
         // First statement of the transaction, as PostgreSQL requires.
@@ -210,15 +214,47 @@ export class ComplianceEngine {
         await other.execute(BATCH_SESSION_SETTINGS.join(';\n'));
         await half.prepare(true);
         await half.scopeEveryMachine(MACHINE_ID_MIDPOINT);
-        await other.execute(half.installInsert('ALL', seatsBy, { from: MACHINE_ID_MIDPOINT }));
+        const range = { from: MACHINE_ID_MIDPOINT };
+        upperPairs.resolve(await half.loadHalf(range, seatsBy, pooled));
+        return half.finishHalf(range, await dealt.promise);
       },
       { isolationLevel: IsolationLevel.REPEATABLE_READ },
     );
-    const lower = this.em.execute(this.installInsert('ALL', seatsBy, { below: MACHINE_ID_MIDPOINT }));
+    // Neither side waits for the other's part once that side has failed.
+    upper.catch((err) => upperPairs.reject(err));
+    const lower = (async () => {
+      const range = { below: MACHINE_ID_MIDPOINT };
+      const pairs = await this.loadHalf(range, seatsBy, pooled);
+      dealt.resolve(dealSeats(mergeSorted(pairs, await upperPairs.promise, comparePairs)));
+      return this.finishHalf(range, await dealt.promise);
+    })();
+    lower.catch((err) => dealt.reject(err));
     // Both settle before either error is reported: the helper must not outlive the recompute that started it.
     const [own, helper] = await Promise.allSettled([lower, upper]);
     if (own.status === 'rejected') throw own.reason;
     if (helper.status === 'rejected') throw helper.reason;
+    // A unit's installs of an edition can lie in both halves: summed.
+    const counts = [...own.value, ...helper.value];
+    await this.em.execute(
+      `insert into ${this.positions} (org_unit_id, edition_id, installs, covered, entitled, assigned, pooled)
+       select org_unit_id, edition_id, sum(installs), sum(covered), 0, 0, 0
+         from unnest(?::uuid[], ?::uuid[], ?::int[], ?::int[]) as c(org_unit_id, edition_id, installs, covered)
+        group by org_unit_id, edition_id`,
+      [sqlArray(counts.map((c) => c.org_unit_id)), sqlArray(counts.map((c) => c.edition_id)), sqlArray(counts.map((c) => c.installs)), sqlArray(counts.map((c) => c.covered))],
+    );
+  }
+
+  /** A half's install results (rule 2 a–d), and the candidate pairs of its machines for the pools (rule 2e). */
+  private async loadHalf(range: MachineRange, seatsBy: { person: boolean; unit: boolean }, pooled: readonly string[]): Promise<PoolPair[]> {
+    await this.em.execute(this.installInsert('ALL', seatsBy, range));
+    return this.candidatePairs(pooled, range);
+  }
+
+  /** A half's pooled seats, from the deal over both halves, then its machines' statuses (rule 3) and position counts. */
+  private async finishHalf(range: MachineRange, dealt: ReadonlyMap<string, string>): Promise<PositionCount[]> {
+    await this.grantPoolSeats([...dealt].filter(([need]) => inMachineRange(need.split('/')[0], range)));
+    await this.em.execute(this.statusInsert(range));
+    return this.em.execute<PositionCount[]>(this.positionCounts(range));
   }
 
   /**
@@ -362,12 +398,12 @@ export class ComplianceEngine {
     }
     if (seatUnitIds.length > 0) {
       await this.em.execute(
-        `update audit.compliance_position set entitled = 0, assigned = 0, pooled = 0
+        `update ${this.positions} set entitled = 0, assigned = 0, pooled = 0
           where org_unit_id = any(?::uuid[]) and (entitled, assigned, pooled) <> (0, 0, 0)`,
         [seats],
       );
       await this.em.execute(
-        `insert into audit.compliance_position as p (org_unit_id, edition_id, installs, covered, entitled, assigned, pooled)
+        `insert into ${this.positions} as p (org_unit_id, edition_id, installs, covered, entitled, assigned, pooled)
          with owned as (select id, org_unit_id, edition_id, quantity from compliance_ent where org_unit_id = any(?::uuid[]))
          select e.org_unit_id, e.edition_id, 0, 0, sum(e.quantity), sum(coalesce(a.n, 0)), sum(coalesce(pl.n, 0))
            from owned e
@@ -386,7 +422,7 @@ export class ComplianceEngine {
   /** A position exists while the unit has installs of the edition or owns seats of it. */
   private async pruneEmptyPositions(unitIds: readonly string[]): Promise<void> {
     if (unitIds.length === 0) return;
-    await this.em.execute(`delete from audit.compliance_position where org_unit_id = any(?::uuid[]) and installs = 0 and entitled = 0`, [sqlArray(unitIds)]);
+    await this.em.execute(`delete from ${this.positions} where org_unit_id = any(?::uuid[]) and installs = 0 and entitled = 0`, [sqlArray(unitIds)]);
   }
 
   /** Machines (ids from the registry's view) joining the scope, for the moment the engine reads them. */
@@ -411,11 +447,10 @@ export class ComplianceEngine {
   private installInsert(
     machines: 'ALL' | 'SCOPE',
     seatsBy: { person: boolean; unit: boolean } = { person: true, unit: true },
-    /** With 'ALL': only machines whose id sorts from `from` (inclusive) or below `below` (see loadInstallsInHalves). */
-    range: { from?: string; below?: string } = {},
+    /** With 'ALL': only the machines of one half (see recomputeInHalves). */
+    range: MachineRange = {},
   ): string {
-    const inRange = (column: string) => `${range.from ? `and ${column} >= '${range.from}'` : ''} ${range.below ? `and ${column} < '${range.below}'` : ''}`;
-    const ofScope = (column: string) => (machines === 'ALL' ? inRange(column) : `and ${column} in (select machine_id from compliance_scope where active)`);
+    const ofScope = (column: string) => (machines === 'ALL' ? inMachineRangeSql(column, range) : `and ${column} in (select machine_id from compliance_scope where active)`);
     const pick = (basis: (typeof BASES)[number]) => `${BASES.indexOf(basis) + 1}::bigint * ${PICK_BASE} + e.seniority`;
     return `insert into ${this.installs} (machine_id, edition_id, product_id, category, org_unit_id, licensable, basis, entitlement_id)
        with edition as materialized (
@@ -510,15 +545,9 @@ export class ComplianceEngine {
    */
   private async redealPools(productIds: readonly string[] | 'ALL'): Promise<{ machineIds: string[]; entitlementIds: string[] }> {
     if (productIds !== 'ALL' && productIds.length === 0) return { machineIds: [], entitlementIds: [] };
-    const onlyProducts = productIds === 'ALL' ? '' : 'and ed.product_id = any(?::uuid[])';
-    const pooled = await this.em.execute<Array<{ product_id: string }>>(
-      `select distinct ed.product_id from compliance_ent e join compliance_cov c on c.edition_id = e.edition_id
-          join registry_public.edition ed on ed.id = c.covered_edition_id
-         where e.allocation = 'POOLED' and e.metric not in ('SITE', 'PER_USER') ${onlyProducts}`,
-      productIds === 'ALL' ? [] : [sqlArray(productIds)],
-    );
+    const pooled = await this.pooledProducts(productIds);
     // Every product considered: those with pools are dealt, the others lose whatever pool seats they held.
-    const products = sqlArray(productIds === 'ALL' ? pooled.map((p) => p.product_id) : productIds);
+    const products = sqlArray(productIds === 'ALL' ? pooled : productIds);
     // A full recompute's fresh table has no pool seat yet.
     const previous = this.fresh
       ? []
@@ -526,68 +555,19 @@ export class ComplianceEngine {
           `select distinct machine_id, product_id, entitlement_id from ${this.installs} where licensable and basis = 'POOL' and product_id = any(?::uuid[])`,
           [products],
         );
-    const pairs =
-      pooled.length === 0
-        ? []
-        : await this.em.execute<Array<{ machine_id: string; product_id: string; entitlement_id: string; quantity: number }>>(
-            `with need_edition as (
-               select machine_id, product_id, org_unit_id, edition_id from ${this.installs}
-                where licensable and (basis is null or basis = 'POOL') and product_id = any(?::uuid[])
-             ), pool as (
-               select e.id, e.org_unit_id, e.edition_id, e.quantity, e.created_at from compliance_ent e
-                where e.allocation = 'POOLED' and e.metric not in ('SITE', 'PER_USER')
-             ), pair as (
-               -- a pool is a candidate for a need when it covers every uncovered edition of the product on the machine
-               select ne.machine_id, ne.product_id, p.id as entitlement_id, an.depth, count(*) as covered
-                 from need_edition ne
-                 join registry_public.org_unit_ancestry an on an.unit_id = ne.org_unit_id
-                 join pool p on p.org_unit_id = an.ancestor_id
-                 join compliance_cov c on c.edition_id = p.edition_id and c.covered_edition_id = ne.edition_id
-                group by ne.machine_id, ne.product_id, p.id, an.depth
-             ), need as (
-               -- how many uncovered editions of the product each machine has, for the needs some pool could take:
-               -- counted over those alone, most needs have no candidate pool at all
-               select ne.machine_id, ne.product_id, count(*) as n from need_edition ne
-                where (ne.machine_id, ne.product_id) in (select machine_id, product_id from pair)
-                group by ne.machine_id, ne.product_id
-             )
-             select pr.machine_id, pr.product_id, pr.entitlement_id, p.quantity::int as quantity
-               from pair pr join need n on n.machine_id = pr.machine_id and n.product_id = pr.product_id and n.n = pr.covered
-               join pool p on p.id = pr.entitlement_id
-              order by pr.depth, p.created_at, p.id, pr.machine_id`,
-            [sqlArray(pooled.map((p) => p.product_id))],
-          );
-    // A seat covers one machine for every covered edition of the product on it (rule 2e).
-    const seatsLeft = new Map<string, number>();
-    const dealt = new Map<string, string>();
-    for (const pair of pairs) {
-      const need = `${pair.machine_id}/${pair.product_id}`;
-      if (dealt.has(need)) continue;
-      const left = seatsLeft.get(pair.entitlement_id) ?? pair.quantity;
-      if (left <= 0) continue;
-      seatsLeft.set(pair.entitlement_id, left - 1);
-      dealt.set(need, pair.entitlement_id);
-    }
+    const dealt = dealSeats(await this.candidatePairs(pooled));
     const before = new Map(previous.map((p) => [`${p.machine_id}/${p.product_id}`, p.entitlement_id]));
     const released = [...before.keys()].filter((need) => dealt.get(need) !== before.get(need));
     const granted = [...dealt.entries()].filter(([need, entitlementId]) => before.get(need) !== entitlementId);
-    const split = (needs: readonly string[]) => [sqlArray(needs.map((n) => n.split('/')[0])), sqlArray(needs.map((n) => n.split('/')[1]))];
     if (released.length > 0) {
       await this.em.execute(
         `update ${this.installs} ci set basis = null, entitlement_id = null
            from unnest(?::uuid[], ?::uuid[]) as d(machine_id, product_id)
           where ci.machine_id = d.machine_id and ci.product_id = d.product_id and ci.basis = 'POOL'`,
-        split(released),
+        [sqlArray(released.map((need) => need.split('/')[0])), sqlArray(released.map((need) => need.split('/')[1]))],
       );
     }
-    if (granted.length > 0) {
-      await this.em.execute(
-        `update ${this.installs} ci set basis = 'POOL', entitlement_id = d.entitlement_id
-           from unnest(?::uuid[], ?::uuid[], ?::uuid[]) as d(machine_id, product_id, entitlement_id)
-          where ci.machine_id = d.machine_id and ci.product_id = d.product_id and ci.licensable and (ci.basis is null or ci.basis = 'POOL')`,
-        [...split(granted.map(([need]) => need)), sqlArray(granted.map(([, entitlementId]) => entitlementId))],
-      );
-    }
+    await this.grantPoolSeats(granted);
     // Seats the recomputed machines held before this batch (their rows were rewritten, so `previous` cannot show
     // them) and no longer hold, because the install that needed one is gone or a direct seat covers it now: their
     // pools' owners count one seat fewer.
@@ -610,8 +590,84 @@ export class ComplianceEngine {
     };
   }
 
-  /** Each active machine's status per category (rule 3), as a statement without parameters. */
-  private statusInsert(): string {
+  /** The products some pooled entitlement covers, of those given. */
+  private async pooledProducts(productIds: readonly string[] | 'ALL'): Promise<string[]> {
+    const rows = await this.em.execute<Array<{ product_id: string }>>(
+      `select distinct ed.product_id from compliance_ent e join compliance_cov c on c.edition_id = e.edition_id
+          join registry_public.edition ed on ed.id = c.covered_edition_id
+         where e.allocation = 'POOLED' and e.metric not in ('SITE', 'PER_USER') ${productIds === 'ALL' ? '' : 'and ed.product_id = any(?::uuid[])'}`,
+      productIds === 'ALL' ? [] : [sqlArray(productIds)],
+    );
+    return rows.map((r) => r.product_id);
+  }
+
+  /**
+   * The (machine, pool) pairs the deal of rule 2e walks, in its order (`comparePairs`): for each machine of the
+   * range and each of the pooled products, the pools of the machine's unit or an ancestor that cover every edition
+   * of the product no direct seat covers on it.
+   */
+  private async candidatePairs(pooled: readonly string[], range: MachineRange = {}): Promise<PoolPair[]> {
+    if (pooled.length === 0) return [];
+    return this.em.execute<PoolPair[]>(
+      `with need_edition as (
+         select machine_id, product_id, org_unit_id, edition_id from ${this.installs}
+          where licensable and (basis is null or basis = 'POOL') and product_id = any(?::uuid[]) ${inMachineRangeSql('machine_id', range)}
+       ), pool as (
+         select e.id, e.org_unit_id, e.edition_id, e.quantity, e.seniority from compliance_ent e
+          where e.allocation = 'POOLED' and e.metric not in ('SITE', 'PER_USER')
+       ), pair as (
+         -- a pool is a candidate for a need when it covers every uncovered edition of the product on the machine
+         select ne.machine_id, ne.product_id, p.id as entitlement_id, an.depth, count(*) as covered
+           from need_edition ne
+           join registry_public.org_unit_ancestry an on an.unit_id = ne.org_unit_id
+           join pool p on p.org_unit_id = an.ancestor_id
+           join compliance_cov c on c.edition_id = p.edition_id and c.covered_edition_id = ne.edition_id
+          group by ne.machine_id, ne.product_id, p.id, an.depth
+       ), need as (
+         -- how many uncovered editions of the product each machine has, for the needs some pool could take:
+         -- counted over those alone, most needs have no candidate pool at all
+         select ne.machine_id, ne.product_id, count(*) as n from need_edition ne
+          where (ne.machine_id, ne.product_id) in (select machine_id, product_id from pair)
+          group by ne.machine_id, ne.product_id
+       )
+       select pr.machine_id, pr.product_id, pr.entitlement_id, p.quantity::int as quantity, pr.depth::int as depth, p.seniority::int as seniority
+         from pair pr join need n on n.machine_id = pr.machine_id and n.product_id = pr.product_id and n.n = pr.covered
+         join pool p on p.id = pr.entitlement_id
+        order by pr.depth, p.seniority, pr.machine_id, pr.product_id`,
+      [sqlArray(pooled)],
+    );
+  }
+
+  /** Gives the dealt needs (`machine/product` to entitlement) their pool seat. */
+  private async grantPoolSeats(granted: ReadonlyArray<readonly [string, string]>): Promise<void> {
+    if (granted.length === 0) return;
+    const needs = granted.map(([need]) => need.split('/'));
+    await this.em.execute(
+      `update ${this.installs} ci set basis = 'POOL', entitlement_id = d.entitlement_id
+         from unnest(?::uuid[], ?::uuid[], ?::uuid[]) as d(machine_id, product_id, entitlement_id)
+        where ci.machine_id = d.machine_id and ci.product_id = d.product_id and ci.licensable and (ci.basis is null or ci.basis = 'POOL')`,
+      [sqlArray(needs.map(([machineId]) => machineId)), sqlArray(needs.map(([, productId]) => productId)), sqlArray(granted.map(([, entitlementId]) => entitlementId))],
+    );
+  }
+
+  /** Per unit and edition, the licensable installs of the fresh table and how many of them are covered (a half's). */
+  private positionCounts(range: MachineRange = {}): string {
+    return `select org_unit_id, edition_id, count(*)::int as installs, (count(*) filter (where basis is not null))::int as covered
+              from ${this.installs} where licensable ${inMachineRangeSql('machine_id', range)} group by org_unit_id, edition_id`;
+  }
+
+  /**
+   * A full recompute's fresh positions, install side: outside a full recompute it follows compliance_install by
+   * triggers, which the fresh table has none of while it loads. The seat side is counted by `refreshUnits`.
+   */
+  private positionsInsert(): string {
+    return `insert into ${this.positions} (org_unit_id, edition_id, installs, covered, entitled, assigned, pooled)
+            select org_unit_id, edition_id, installs, covered, 0, 0, 0 from (${this.positionCounts()}) c`;
+  }
+
+  /** Each active machine's status per category (rule 3), as a statement without parameters (a half's, with a range). */
+  private statusInsert(range: MachineRange = {}): string {
+
     const categories = `array[${ALL_CATEGORIES.map((c) => `'${c}'`).join(', ')}]::text[]`;
     // Per machine, one bit per category it has installs in, and one per category with an install nothing covers:
     // grouping by machine alone keeps a hash table of machines, not of machines × categories (4x faster at 100,000).
@@ -623,24 +679,116 @@ export class ComplianceEngine {
          left join (
            select machine_id, bit_or(bit) as installed, bit_or(case when basis is null then bit else 0 end) as uncovered
              from (select ci.machine_id, ci.basis, 1 << (array_position(${categories}, ci.category::text) - 1) as bit
-                     from ${this.installs} ci ${this.fresh ? '' : 'join compliance_scope s on s.machine_id = ci.machine_id and s.active' /* the fresh table holds active machines only */}) ci
+                     from ${this.installs} ci ${this.fresh ? '' : 'join compliance_scope s on s.machine_id = ci.machine_id and s.active' /* the fresh table holds active machines only */}
+                    where true ${inMachineRangeSql('ci.machine_id', range)}) ci
             group by machine_id
          ) i on i.machine_id = m.machine_id
-        where m.active`;
+        where m.active ${inMachineRangeSql('m.machine_id', range)}`;
   }
 }
 
 export interface ComplianceEngineOptions {
-  /** Machines from which a full recompute on a server loads its install results from two backends (default 10,000). */
+  /** Machines from which a full recompute on a server shares its work with a second backend (default 10,000). */
   splitFullRecomputeAt?: number;
 }
 
 /** Below this many machines a second backend saves less than its own set-up costs. */
 const SPLIT_FULL_RECOMPUTE_AT = 10_000;
-/** Machine ids below it go to one half of a split load, the others to the other. */
+/** Machine ids below it go to one half of a split full recompute, the others to the other. */
 const MACHINE_ID_MIDPOINT = '80000000-0000-0000-0000-000000000000';
 
+/** One half of a split full recompute: machine ids from `from` (inclusive), or below `below`. None: every machine. */
+interface MachineRange {
+  from?: string;
+  below?: string;
+}
+
+/** The range as `and …` conditions on a machine id column (empty for every machine). */
+function inMachineRangeSql(column: string, range: MachineRange): string {
+  return `${range.from ? `and ${column} >= '${range.from}'` : ''} ${range.below ? `and ${column} < '${range.below}'` : ''}`;
+}
+
+/** The same test in Node, on a uuid as PostgreSQL prints it (lower-case hex sorts as the uuid does). */
+function inMachineRange(machineId: string, range: MachineRange): boolean {
+  return (range.from === undefined || machineId >= range.from) && (range.below === undefined || machineId < range.below);
+}
+
+/** A candidate pairing of rule 2e: a machine's need for a product, and a pool that could take it. */
+interface PoolPair {
+  machine_id: string;
+  product_id: string;
+  entitlement_id: string;
+  quantity: number;
+  /** How far up from the machine's unit the pool's owner is (0: the unit itself). */
+  depth: number;
+  /** The pool's place among entitlements, oldest first. */
+  seniority: number;
+}
+
+/**
+ * Rule 2e's order: nearest owning unit, oldest entitlement, machine id; then product id, so that a machine's two
+ * needs for one pool's last seat are settled the same way every time. The candidate query's `order by`, in Node.
+ */
+function comparePairs(a: PoolPair, b: PoolPair): number {
+  return a.depth - b.depth || a.seniority - b.seniority || compareText(a.machine_id, b.machine_id) || compareText(a.product_id, b.product_id);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Two lists sorted by `compare`, as one. */
+function mergeSorted<T>(a: readonly T[], b: readonly T[], compare: (x: T, y: T) => number): T[] {
+  const merged: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) merged.push(compare(a[i], b[j]) <= 0 ? a[i++] : b[j++]);
+  while (i < a.length) merged.push(a[i++]);
+  while (j < b.length) merged.push(b[j++]);
+  return merged;
+}
+
+/**
+ * The greedy deal of rule 2e over pairs in its order: each need (`machine/product`) takes the first of its pools
+ * with a seat left, and a seat covers one machine for every covered edition of the product on it. Inherently
+ * sequential: a seat taken by an earlier machine is gone for a later one.
+ */
+function dealSeats(pairs: readonly PoolPair[]): Map<string, string> {
+  const seatsLeft = new Map<string, number>();
+  const dealt = new Map<string, string>();
+  for (const pair of pairs) {
+    const need = `${pair.machine_id}/${pair.product_id}`;
+    if (dealt.has(need)) continue;
+    const left = seatsLeft.get(pair.entitlement_id) ?? pair.quantity;
+    if (left <= 0) continue;
+    seatsLeft.set(pair.entitlement_id, left - 1);
+    dealt.set(need, pair.entitlement_id);
+  }
+  return dealt;
+}
+
+/** A promise settled from outside; a rejection nobody awaits is not reported as unhandled. */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (reason: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/** A half's install side of one position (see recomputeInHalves). */
+interface PositionCount {
+  org_unit_id: string;
+  edition_id: string;
+  installs: number;
+  covered: number;
+}
+
 /** A full recompute's session settings, for its transaction and its helper's. */
+
 const BATCH_SESSION_SETTINGS = [
   // A batch job over millions of rows: sorts, hashes and index builds in memory rather than spilling to disk.
   `set local work_mem = '256MB'`,
@@ -656,7 +804,7 @@ const BASES = ['DEVICE', 'USER', 'SITE', 'OEM'] as const;
 const PICK_BASE = 1_000_000_000;
 
 /** The tables a full recompute builds afresh and swaps in (`recomputeAll`). */
-const REPLACED_TABLES = ['compliance_install', 'compliance_machine_category'];
+const REPLACED_TABLES = ['compliance_install', 'compliance_machine_category', 'compliance_position'];
 
 /** How to build a table's replacement like it, and to give the replacement the table's names once swapped. */
 interface Replacement {
