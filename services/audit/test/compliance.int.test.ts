@@ -1,6 +1,9 @@
+import { MikroORM } from '@mikro-orm/postgresql';
 import { Allocation, EntitlementType, LicenseMetric, SoftwareCategory, withAdvisoryXactLock } from '@genuine/kit';
+import { auditOrmConfig } from '../src';
 import { COMPLIANCE_JOB, complianceBatch } from '../src/compliance/compliance.worker';
 import { ComplianceWorld } from '../../../test/support/compliance';
+import { testDatabaseUrl } from '../../../test/support/test-database';
 
 let world: ComplianceWorld;
 beforeAll(async () => {
@@ -234,5 +237,45 @@ describe('the results version', () => {
     await world.reinventory(machine.id);
     expect(await batch()).toEqual({ acquired: true, value: 1 });
     expect(await version()).not.toBe(settled);
+  });
+});
+
+describe('the copy of entitlements and coverage a connection keeps between batches', () => {
+  // One connection: every batch runs on the session the previous batch left its copy in.
+  let single: MikroORM;
+  beforeAll(async () => {
+    single = await MikroORM.init(auditOrmConfig({ databaseUrl: testDatabaseUrl(), poolMax: 1 }));
+  });
+  afterAll(() => single.close());
+  const batches = async () => {
+    for (let i = 0; i < 10; i++) {
+      const run = await withAdvisoryXactLock(single.em, COMPLIANCE_JOB, complianceBatch);
+      if (run.acquired && run.value === 0) return;
+    }
+  };
+
+  it('is used again by the next batch, until an entitlement changes', async () => {
+    const unit = await world.unit(null, 'inputs');
+    const os = await world.product(OS);
+    const edition = await world.edition(os.id);
+    const machine = await world.machine(unit.code);
+    await world.install(machine.id, edition.id);
+    await world.assign((await world.entitlement(unit.code, edition.id)).id, { machineId: machine.id });
+    await batches();
+    expect(await world.statuses([machine.id], OS)).toEqual({ [machine.id]: 'LICENSED' });
+
+    // The session's copy emptied behind the engine's back: only a batch that uses the copy again loses the seat.
+    await single.em.fork().execute('delete from compliance_ent');
+    await world.reinventory(machine.id);
+    await batches();
+    expect(await world.statuses([machine.id], OS)).toEqual({ [machine.id]: 'UNLICENSED' });
+
+    // An entitlement bought anywhere: the next batch copies entitlements again, and later ones use that copy.
+    const other = await world.unit(null, 'inputs-other');
+    await world.entitlement(other.code, edition.id);
+    await batches();
+    await world.reinventory(machine.id);
+    await batches();
+    expect(await world.statuses([machine.id], OS)).toEqual({ [machine.id]: 'LICENSED' });
   });
 });

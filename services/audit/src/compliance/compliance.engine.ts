@@ -20,6 +20,8 @@ import { SoftwareCategory, sqlArray, TRACKED_CATEGORIES } from '@genuine/kit';
  */
 export class ComplianceEngine {
   private prepared = false;
+  /** Whether this engine used its session's earlier copy of entitlements and coverage (see `prepare`). */
+  reusedInputs = false;
   /** Whether the scope tables hold an earlier call's machines (one engine can recompute several sets). */
   private scopeUsed = false;
   /**
@@ -52,11 +54,20 @@ export class ComplianceEngine {
    * than created and dropped with every transaction: creating and dropping six tables wrote the system catalogs
    * each time, a fifth of an incremental update. Batches never overlap on a session (the worker's advisory lock),
    * and a failed batch's rows roll back with it.
+   *
+   * The copy of entitlements and coverage is kept for the next small batch on the same session when the worker
+   * says nothing it depends on changed since (`ComplianceEngineOptions.inputs`): copying them was a third of an
+   * incremental update. The session records which copy it holds in INPUTS_SETTING, in the same transaction as
+   * the copy, so a failed batch takes both back.
    */
   private async prepare(large: boolean): Promise<void> {
     if (this.prepared) return;
     // A utility statement takes no parameters; the date is checked to be a plain ISO date before it is inlined.
     if (!/^\d{4}-\d{2}-\d{2}$/.test(this.evaluationDate)) throw new Error('evaluation date must be YYYY-MM-DD');
+    const label = this.options.inputs?.label ?? '';
+    if (!/^[0-9/-]*$/.test(label)) throw new Error('unexpected label for the copied inputs');
+    // A large batch analyzes and indexes the copy: it always makes its own.
+    const reuse = !large && this.options.inputs?.reuse === true;
     const on = `'${this.evaluationDate}'::date`;
     // One round trip. Indexes pay off only when the batch joins many machines against them.
     await this.em.execute(
@@ -72,27 +83,37 @@ export class ComplianceEngine {
         `create temp table if not exists compliance_left_unit (org_unit_id uuid)`,
         // The statuses the recomputed machines had before: what the unit counts lose (see applyStatusDeltas).
         `create temp table if not exists compliance_old_status (machine_id uuid, org_unit_id uuid, category text, status text)`,
-        'truncate compliance_ent, compliance_cov, compliance_scope, compliance_pool_ask, compliance_left_unit, compliance_old_status',
-        // Only the columns the engine reads: the copy and its statistics cost less.
-        `insert into compliance_ent
-           select id, edition_id, org_unit_id, quantity, metric, type, allocation, created_at, oem_machine_id, row_number() over (order by created_at, id)
-             from registry_public.entitlement
-            where not retired and valid_from <= ${on} and (valid_until is null or valid_until >= ${on})`,
-        `insert into compliance_cov select edition_id, covered_edition_id from registry_public.edition_coverage`,
-        // Large batches join many machines against both: indexes and column statistics pay off. A small batch joins
-        // a few dozen installs, for which the planner's size-based estimate is enough; analyzing thousands of
-        // entitlements was a fifth of an incremental update.
-        ...(large
-          ? [
-              `create index if not exists compliance_cov_covered on compliance_cov (covered_edition_id, edition_id)`,
-              `create index if not exists compliance_ent_id on compliance_ent (id)`,
-              `analyze compliance_ent`,
-            ]
-          : []),
-        `analyze compliance_cov`,
+        'truncate compliance_scope, compliance_pool_ask, compliance_left_unit, compliance_old_status',
+        ...(reuse ? [] : this.copyInputs(on, large)),
+        `select set_config('${INPUTS_SETTING}', '${label}', false)`,
       ].join(';\n'),
     );
     this.prepared = true;
+    this.reusedInputs = reuse;
+  }
+
+  /** Statements copying the entitlements active on the date and the coverage relation (see `prepare`). */
+  private copyInputs(on: string, large: boolean): string[] {
+    return [
+      'truncate compliance_ent, compliance_cov',
+      // Only the columns the engine reads: the copy and its statistics cost less.
+      `insert into compliance_ent
+         select id, edition_id, org_unit_id, quantity, metric, type, allocation, created_at, oem_machine_id, row_number() over (order by created_at, id)
+           from registry_public.entitlement
+          where not retired and valid_from <= ${on} and (valid_until is null or valid_until >= ${on})`,
+      `insert into compliance_cov select edition_id, covered_edition_id from registry_public.edition_coverage`,
+      // Large batches join many machines against both: indexes and column statistics pay off. A small batch joins
+      // a few dozen installs, for which the planner's size-based estimate is enough; analyzing thousands of
+      // entitlements was a fifth of an incremental update.
+      ...(large
+        ? [
+            `create index if not exists compliance_cov_covered on compliance_cov (covered_edition_id, edition_id)`,
+            `create index if not exists compliance_ent_id on compliance_ent (id)`,
+            `analyze compliance_ent`,
+          ]
+        : []),
+      `analyze compliance_cov`,
+    ];
   }
 
   /**
@@ -209,7 +230,7 @@ export class ComplianceEngine {
       async (other) => {
         // First statement of the transaction, as PostgreSQL requires.
         await other.execute(`set transaction snapshot '${snapshot}'`);
-        const half = new ComplianceEngine(other, this.evaluationDate, this.options);
+        const half = new ComplianceEngine(other, this.evaluationDate, { splitFullRecomputeAt: this.options.splitFullRecomputeAt });
         half.fresh = true;
         await other.execute(BATCH_SESSION_SETTINGS.join(';\n'));
         await half.prepare(true);
@@ -667,7 +688,6 @@ export class ComplianceEngine {
 
   /** Each active machine's status per category (rule 3), as a statement without parameters (a half's, with a range). */
   private statusInsert(range: MachineRange = {}): string {
-
     const categories = `array[${ALL_CATEGORIES.map((c) => `'${c}'`).join(', ')}]::text[]`;
     // Per machine, one bit per category it has installs in, and one per category with an install nothing covers:
     // grouping by machine alone keeps a hash table of machines, not of machines × categories (4x faster at 100,000).
@@ -690,7 +710,16 @@ export class ComplianceEngine {
 export interface ComplianceEngineOptions {
   /** Machines from which a full recompute on a server shares its work with a second backend (default 10,000). */
   splitFullRecomputeAt?: number;
+  /**
+   * For an incremental batch (the worker knows what changed): `reuse` when the session's copy of entitlements and
+   * coverage from an earlier batch is still right, and the `label` to record the copy this batch leaves under
+   * (digits, dashes and slashes). Without it, the copy is made and recorded as no one's.
+   */
+  inputs?: { reuse: boolean; label: string };
 }
+
+/** The session setting naming the copy of entitlements and coverage a session's temporary tables hold. */
+export const INPUTS_SETTING = 'genuine.compliance_inputs';
 
 /** Below this many machines a second backend saves less than its own set-up costs. */
 const SPLIT_FULL_RECOMPUTE_AT = 10_000;

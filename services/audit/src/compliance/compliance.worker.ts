@@ -1,7 +1,7 @@
 import { sqlArray, startLockedWorker, type LockedWorker, type Logger } from '@genuine/kit';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
-import { ComplianceEngine, type ComplianceEngineOptions } from './compliance.engine';
+import { ComplianceEngine, INPUTS_SETTING, type ComplianceEngineOptions } from './compliance.engine';
 
 export const COMPLIANCE_JOB = 'compliance';
 const MAX_CHANGES_PER_BATCH = 5000;
@@ -28,16 +28,19 @@ interface ChangeRow {
  * serializes appends under an advisory lock until commit), so the watermark is simply the last id applied.
  */
 export async function complianceBatch(tx: EntityManager): Promise<number> {
-  const [state] = await tx.execute<Array<{ change_watermark: string; evaluated_on: string | null; today: string; horizon: string }>>(
+  const [state] = await tx.execute<Array<{ change_watermark: string; evaluated_on: string | null; today: string; horizon: string; inputs_current: boolean }>>(
     // jit off for the transaction: small, index-driven statements, which compiling to machine code only slows.
+    // inputs_current: this session's copy of entitlements and coverage is labelled with today and the watermark
+    // (see inputsLabel), and its tables are still there.
     `select s.change_watermark::text, to_char(s.evaluated_on, 'YYYY-MM-DD') as evaluated_on, to_char(current_date, 'YYYY-MM-DD') as today,
-            (select coalesce(max(id), 0)::text from registry_public.change_log) as horizon, set_config('jit', 'off', true) as jit
+            (select coalesce(max(id), 0)::text from registry_public.change_log) as horizon, set_config('jit', 'off', true) as jit,
+            coalesce(current_setting('${INPUTS_SETTING}', true) = to_char(current_date, 'YYYY-MM-DD') || '/' || s.change_watermark
+                     and to_regclass('pg_temp.compliance_ent') is not null, false) as inputs_current
        from audit.compliance_state s where s.id = 1 for update`,
   );
-  const engine = new ComplianceEngine(tx, state.today);
   if (state.evaluated_on === null) {
     // Never computed: the first run is a full recompute; changes up to now are part of it.
-    const { machines } = await engine.recomputeAll();
+    const { machines } = await new ComplianceEngine(tx, state.today).recomputeAll();
     await tx.execute(`update audit.compliance_state set change_watermark = ?::bigint, evaluated_on = ?::date, recomputed_at = now() where id = 1`, [state.horizon, state.today]);
     return Math.max(machines, 1);
   }
@@ -65,6 +68,12 @@ export async function complianceBatch(tx: EntityManager): Promise<number> {
     else if (change.entity === 'org_unit') continue;
     else fullRecompute = true; // catalogue coverage or licensability: anything can move
   }
+  // The session's copy of entitlements and coverage holds every change up to the watermark it is labelled with
+  // (it was made after that batch read its horizon, and ids are handed out in commit order): it is still right
+  // when no change since touched an entitlement or the catalogue, on the same date.
+  const engine = new ComplianceEngine(tx, state.today, {
+    inputs: { reuse: state.inputs_current && subtreeProducts.length === 0 && !fullRecompute, label: inputsLabel(state.today, watermark) },
+  });
   if (assignmentIds.length > 0) {
     // The seat's machine, or every machine its person operates: one statement for the whole batch.
     // The seat's owner unit counts it among its assigned seats.
@@ -116,6 +125,11 @@ export async function complianceBatch(tx: EntityManager): Promise<number> {
 }
 
 /** Full recompute on demand (`npm run recompute`, the ADMIN mutation), under the same lock as the worker. */
+/** What a session's copy of entitlements and coverage is labelled with: the date and the watermark it holds up to. */
+function inputsLabel(date: string, watermark: string): string {
+  return `${date}/${watermark}`;
+}
+
 export async function recomputeEverything(tx: EntityManager, options: ComplianceEngineOptions = {}): Promise<number> {
   const [state] = await tx.execute<Array<{ today: string; horizon: string }>>(
     `select to_char(current_date, 'YYYY-MM-DD') as today, (select coalesce(max(id), 0)::text from registry_public.change_log) as horizon,
