@@ -20,8 +20,6 @@ import { SoftwareCategory, sqlArray, TRACKED_CATEGORIES } from '@genuine/kit';
  */
 export class ComplianceEngine {
   private prepared = false;
-  /** Whether this engine used its session's earlier copy of entitlements and coverage (see `prepare`). */
-  reusedInputs = false;
   /** Whether the scope tables hold an earlier call's machines (one engine can recompute several sets). */
   private scopeUsed = false;
   /**
@@ -89,7 +87,6 @@ export class ComplianceEngine {
       ].join(';\n'),
     );
     this.prepared = true;
-    this.reusedInputs = reuse;
   }
 
   /** Statements copying the entitlements active on the date and the coverage relation (see `prepare`). */
