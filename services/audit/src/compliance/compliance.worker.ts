@@ -28,14 +28,14 @@ interface ChangeRow {
  * serializes appends under an advisory lock until commit), so the watermark is simply the last id applied.
  */
 export async function complianceBatch(tx: EntityManager): Promise<number> {
-  const [state] = await tx.execute<Array<{ change_watermark: string; evaluated_on: string | null; today: string; horizon: string; inputs_current: boolean }>>(
+  const [state] = await tx.execute<
+    Array<{ change_watermark: string; evaluated_on: string | null; today: string; horizon: string; inputs_label: string | null; inputs_copied: boolean }>
+  >(
     // jit off for the transaction: small, index-driven statements, which compiling to machine code only slows.
-    // inputs_current: this session's copy of entitlements and coverage is labelled with today and the watermark
-    // (see inputsLabel), and its tables are still there.
+    // inputs_*: the label of this session's copy of entitlements and coverage (see inputsLabel), if its tables exist.
     `select s.change_watermark::text, to_char(s.evaluated_on, 'YYYY-MM-DD') as evaluated_on, to_char(current_date, 'YYYY-MM-DD') as today,
             (select coalesce(max(id), 0)::text from registry_public.change_log) as horizon, set_config('jit', 'off', true) as jit,
-            coalesce(current_setting('${INPUTS_SETTING}', true) = to_char(current_date, 'YYYY-MM-DD') || '/' || s.change_watermark
-                     and to_regclass('pg_temp.compliance_ent') is not null, false) as inputs_current
+            current_setting('${INPUTS_SETTING}', true) as inputs_label, to_regclass('pg_temp.compliance_ent') is not null as inputs_copied
        from audit.compliance_state s where s.id = 1 for update`,
   );
   if (state.evaluated_on === null) {
@@ -71,8 +71,9 @@ export async function complianceBatch(tx: EntityManager): Promise<number> {
   // The session's copy of entitlements and coverage holds every change up to the watermark it is labelled with
   // (it was made after that batch read its horizon, and ids are handed out in commit order): it is still right
   // when no change since touched an entitlement or the catalogue, on the same date.
+  const inputsCurrent = state.inputs_copied && state.inputs_label === inputsLabel(state.today, state.change_watermark);
   const engine = new ComplianceEngine(tx, state.today, {
-    inputs: { reuse: state.inputs_current && subtreeProducts.length === 0 && !fullRecompute, label: inputsLabel(state.today, watermark) },
+    inputs: { reuse: inputsCurrent && subtreeProducts.length === 0 && !fullRecompute, label: inputsLabel(state.today, watermark) },
   });
   if (assignmentIds.length > 0) {
     // The seat's machine, or every machine its person operates: one statement for the whole batch.
@@ -124,12 +125,12 @@ export async function complianceBatch(tx: EntityManager): Promise<number> {
   return changes.length + dirty.length + (fullRecompute ? 1 : 0);
 }
 
-/** Full recompute on demand (`npm run recompute`, the ADMIN mutation), under the same lock as the worker. */
 /** What a session's copy of entitlements and coverage is labelled with: the date and the watermark it holds up to. */
 function inputsLabel(date: string, watermark: string): string {
   return `${date}/${watermark}`;
 }
 
+/** Full recompute on demand (`npm run recompute`, the ADMIN mutation), under the same lock as the worker. */
 export async function recomputeEverything(tx: EntityManager, options: ComplianceEngineOptions = {}): Promise<number> {
   const [state] = await tx.execute<Array<{ today: string; horizon: string }>>(
     `select to_char(current_date, 'YYYY-MM-DD') as today, (select coalesce(max(id), 0)::text from registry_public.change_log) as horizon,
