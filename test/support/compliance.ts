@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MikroORM } from '@mikro-orm/postgresql';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { MachineKind, type SoftwareCategory, systemActor, withAdvisoryXactLock } from '@genuine/kit';
 import { uniqueCode } from '@genuine/kit/src/testing';
 import { auditOrmConfig } from '@genuine/audit';
@@ -121,9 +121,10 @@ export class ComplianceWorld {
   }
 
   /** Runs incremental batches until the engine has nothing left to do. */
-  async incremental(): Promise<void> {
+  /** Runs the worker's batches until one finds nothing to do (on `em`'s connections: the world's by default). */
+  async incremental(em: EntityManager = this.audit.em): Promise<void> {
     for (let i = 0; i < 10; i++) {
-      const run = await withAdvisoryXactLock(this.audit.em, COMPLIANCE_JOB, complianceBatch);
+      const run = await withAdvisoryXactLock(em, COMPLIANCE_JOB, complianceBatch);
       if (run.acquired && run.value === 0) return;
     }
   }
