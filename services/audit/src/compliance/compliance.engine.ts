@@ -178,12 +178,12 @@ export class ComplianceEngine {
     }
   }
 
-  /** The scope of a full recompute: every registered machine (those whose id sorts from `from`, for a helper's half). */
-  private async scopeEveryMachine(from?: string): Promise<void> {
+  /** The scope of a full recompute: every registered machine (those of one half, for the helper). */
+  private async scopeEveryMachine(range: MachineRange = {}): Promise<void> {
     await this.em.execute(
       [
         ...(this.scopeUsed ? ['truncate compliance_scope, compliance_pool_ask, compliance_left_unit, compliance_old_status'] : []),
-        `insert into compliance_scope select id, org_unit_id, operator_person_id, status = 'ACTIVE' from registry_public.machine ${from ? `where id >= '${from}'` : ''}`,
+        `insert into compliance_scope select id, org_unit_id, operator_person_id, status = 'ACTIVE' from registry_public.machine where true ${inMachineRangeSql('id', range)}`,
         'analyze compliance_scope',
       ].join(';\n'),
     );
@@ -231,20 +231,18 @@ export class ComplianceEngine {
         half.fresh = true;
         await other.execute(BATCH_SESSION_SETTINGS.join(';\n'));
         await half.prepare(true);
-        await half.scopeEveryMachine(MACHINE_ID_MIDPOINT);
-        const range = { from: MACHINE_ID_MIDPOINT };
-        upperPairs.resolve(await half.loadHalf(range, seatsBy, pooled));
-        return half.finishHalf(range, await dealt.promise);
+        await half.scopeEveryMachine(UPPER_HALF);
+        upperPairs.resolve(await half.loadHalf(UPPER_HALF, seatsBy, pooled));
+        return half.finishHalf(UPPER_HALF, await dealt.promise);
       },
       { isolationLevel: IsolationLevel.REPEATABLE_READ },
     );
     // Neither side waits for the other's part once that side has failed.
     upper.catch((err) => upperPairs.reject(err));
     const lower = (async () => {
-      const range = { below: MACHINE_ID_MIDPOINT };
-      const pairs = await this.loadHalf(range, seatsBy, pooled);
+      const pairs = await this.loadHalf(LOWER_HALF, seatsBy, pooled);
       dealt.resolve(dealSeats(mergeSorted(pairs, await upperPairs.promise, comparePairs)));
-      return this.finishHalf(range, await dealt.promise);
+      return this.finishHalf(LOWER_HALF, await dealt.promise);
     })();
     lower.catch((err) => dealt.reject(err));
     // Both settle before either error is reported: the helper must not outlive the recompute that started it.
@@ -728,6 +726,10 @@ interface MachineRange {
   from?: string;
   below?: string;
 }
+
+/** The halves of a split full recompute: this transaction's, and the helper's. */
+const LOWER_HALF: MachineRange = { below: MACHINE_ID_MIDPOINT };
+const UPPER_HALF: MachineRange = { from: MACHINE_ID_MIDPOINT };
 
 /** The range as `and …` conditions on a machine id column (empty for every machine). */
 function inMachineRangeSql(column: string, range: MachineRange): string {
