@@ -11,6 +11,7 @@ import { normalizedTitle } from '@genuine/audit/src/normalization/title-text';
 import type { AddRuleCommand } from '@genuine/audit/src/normalization/normalization.service';
 import { auditContext, ensureDefaultCatalogue, fixtureInventory, ingestService, InProcessRegistrar, openAuditOrm } from './support/audit';
 import { createTree, openRegistryOrm, registryContext } from './support/registry';
+import { testDatabaseMode } from './support/test-database';
 
 let registryOrm: MikroORM;
 let auditOrm: MikroORM;
@@ -112,6 +113,31 @@ describe('ingest', () => {
     const state = await auditContext(auditOrm, testAdmin).services.inventory.inventoryState(testAdmin, first.machineId);
     expect(state).toMatchObject({ lastReportAt: day(3), lastAppliedAt: day(2), lastCollectedAt: day(3) });
     expect((await reports(first.machineId)).map((r) => r.outcome)).toEqual(['APPLIED', 'UNCHANGED', 'STALE']);
+  });
+
+  it('prepares its statements once per connection on a server, and not on the embedded database', async () => {
+    // One pooled connection, so every statement below runs on the session whose prepared statements are listed.
+    const oneConnection = await openAuditOrm(1);
+    try {
+      const registrar = new InProcessRegistrar(registryOrm);
+      const sent = inventory(tree.east.code, { collectedAt: day(2).toISOString() });
+      const first = await ingestService(oneConnection, registrar).submit(admin, sent, day(2));
+      const second = inventory(tree.east.code, { collectedAt: day(2).toISOString() });
+      expect((await ingestService(oneConnection, registrar).submit(admin, second, day(2))).outcome).toBe(InventoryOutcome.APPLIED);
+      expect((await ingestService(oneConnection, registrar).submit(admin, { ...sent, collectedAt: day(3).toISOString() }, day(3))).outcome).toBe(InventoryOutcome.UNCHANGED);
+      expect((await ingestService(oneConnection, registrar).submit(admin, { ...sent, collectedAt: day(1).toISOString() }, day(4))).outcome).toBe(InventoryOutcome.STALE);
+      const prepared = await oneConnection.em.fork().execute<Array<{ name: string }>>(
+        `select name from pg_prepared_statements where name like 'genuine_ingest_%' order by name`,
+      );
+      expect(prepared.map((p) => p.name)).toEqual(
+        testDatabaseMode() === 'server'
+          ? ['genuine_ingest_apply_inventory', 'genuine_ingest_insert_report', 'genuine_ingest_lock_machine', 'genuine_ingest_machine_state', 'genuine_ingest_record_unchanged', 'genuine_ingest_resolve_identity']
+          : [],
+      );
+      expect((await reports(first.machineId)).map((r) => r.outcome)).toEqual(['APPLIED', 'UNCHANGED', 'STALE']);
+    } finally {
+      await oneConnection.close();
+    }
   });
 
   it('replaces the set with a newer inventory, keeping first-seen times of what stayed', async () => {
