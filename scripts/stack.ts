@@ -92,7 +92,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       port: ports.registry,
     });
     stoppers.push(() => registry.stop());
-    const auditSpec = auditService({ ...db, log: log.child({ component: 'audit' }), agents: { authenticator, registryUrl: registry.url }, backgroundWorkers: config.backgroundWorkers });
+    const auditSpec = auditService({ ...db, log: log.child({ component: 'audit' }), agents: { authenticator, registryUrl: registry.url, readerThreads: config.ingestThreads }, backgroundWorkers: config.backgroundWorkers });
     // The demo ends with a full recompute: the engine's worker starts after it, rather than chasing every insert.
     const demoFirst = config.demo ? deferBackground(auditSpec) : undefined;
     const audit = await startSubgraphService(auditSpec, {

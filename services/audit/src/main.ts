@@ -21,7 +21,7 @@ runMain('audit', async () => {
       poolMax: config.databasePoolMax,
       log,
       // The agent endpoint registers unknown machines through the registry's API, wherever it runs.
-      agents: { authenticator: auth.authenticator, registryUrl: config.registryUrl },
+      agents: { authenticator: auth.authenticator, registryUrl: config.registryUrl, readerThreads: config.ingestThreads },
       backgroundWorkers: config.backgroundWorkers,
     }),
     { production: config.production, authenticator: auth.authenticator, log, port: config.ports.audit, host: config.host },

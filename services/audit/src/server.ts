@@ -15,7 +15,7 @@ export interface AuditServiceOptions {
    * The agent endpoint (`POST /ocsinventory`): how agents' Basic credentials are verified, and where the registry's
    * GraphQL API is, to register the machines agents report. Without it the endpoint is not mounted.
    */
-  agents?: { authenticator: Authenticator; registryUrl: string };
+  agents?: { authenticator: Authenticator; registryUrl: string; readerThreads?: number };
   /** Run the compliance engine's worker in this process (default true); any number of replicas may. */
   backgroundWorkers?: boolean;
 }
@@ -45,13 +45,22 @@ export function auditService(options: AuditServiceOptions): AuditServiceSpec {
     background: backgroundWorkers
       ? (orm) => startComplianceWorker(orm, (options.log ?? createLogger({ level: 'info', name: 'audit' })).child({ component: 'compliance' }))
       : undefined,
+    close: async () => {
+      await endpoint?.close();
+    },
     routes: (app, orm) => {
       if (!agents) {
         options.log?.warn('no agent options: POST /ocsinventory is not served');
         return;
       }
       const log = (options.log ?? createLogger({ level: 'info', name: 'audit' })).child({ component: 'agents' });
-      endpoint = mountAgentEndpoint(app, { orm, authenticator: agents.authenticator, registrar: new HttpMachineRegistrar(agents.registryUrl, log), log });
+      endpoint = mountAgentEndpoint(app, {
+        orm,
+        authenticator: agents.authenticator,
+        registrar: new HttpMachineRegistrar(agents.registryUrl, log),
+        log,
+        readerThreads: agents.readerThreads,
+      });
     },
   };
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -39,6 +40,7 @@ const schema = z.object({
   GENUINE_INTROSPECTION: z.preprocess(blankToUndefined, z.enum(['0', '1', 'true', 'false']).optional()),
   GENUINE_CORS_ORIGINS: z.preprocess(blankToUndefined, z.string().optional()),
   GENUINE_RATE_LIMIT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(1_000_000).optional()),
+  GENUINE_INGEST_THREADS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(64).optional()),
 });
 
 export type Config = Readonly<{
@@ -66,6 +68,8 @@ export type Config = Readonly<{
   corsOrigins: string[];
   /** Requests per minute per token and gateway replica; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Threads the audit service reads agent inventories on (inflate, parse, normalize); 0 reads them on the main thread. */
+  ingestThreads: number;
 }>;
 
 const hints: Record<string, string> = {
@@ -85,6 +89,7 @@ const hints: Record<string, string> = {
   GENUINE_JWKS_URL: "the URL of your identity provider's JWKS",
   GENUINE_INTROSPECTION: '1 or 0',
   GENUINE_RATE_LIMIT: 'requests per minute per token, 0 for no limit',
+  GENUINE_INGEST_THREADS: 'threads reading agent inventories, 0 to 64 (0: on the main thread)',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
 };
 
@@ -128,6 +133,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     introspection: e.GENUINE_INTROSPECTION === undefined ? e.NODE_ENV !== 'production' : e.GENUINE_INTROSPECTION === '1' || e.GENUINE_INTROSPECTION === 'true',
     corsOrigins: (e.GENUINE_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     rateLimitPerMinute: e.GENUINE_RATE_LIMIT ?? (e.NODE_ENV === 'production' ? 1200 : 0),
+    // One core is left to the main thread (and, on a small machine, to PostgreSQL); four are plenty for any fleet.
+    ingestThreads: e.GENUINE_INGEST_THREADS ?? Math.min(4, Math.max(1, availableParallelism() - 1)),
   });
 }
 

@@ -201,6 +201,8 @@ export interface SubgraphServiceSpec<TContext extends object> {
   routes?: (app: Express, orm: import('@mikro-orm/postgresql').MikroORM) => void;
   /** Background work started once serving (e.g. a change-log consumer); stopped before the pool closes. */
   background?: (orm: import('@mikro-orm/postgresql').MikroORM) => { stop(): Promise<void> };
+  /** Releases what `routes` holds (e.g. threads), once HTTP has drained. */
+  close?: () => Promise<void>;
 }
 
 export interface SubgraphRuntimeOptions {
@@ -244,6 +246,7 @@ export async function startSubgraphService<TContext extends object>(
       stop: async () => {
         await running.stop();
         await background?.stop();
+        await spec.close?.();
         await orm.close();
       },
     };

@@ -847,8 +847,8 @@ class FieldReader {
     if (!isRecord(node)) return undefined;
     let key = name;
     if (this.format === 'xml') {
-      key = this.keys.get(name) ?? name.toUpperCase();
-      this.keys.set(name, key);
+      key = this.keys.get(name) ?? '';
+      if (key === '') this.keys.set(name, (key = name.toUpperCase()));
     }
     return Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
   }

@@ -8,14 +8,13 @@ import {
   buildGlpiOkReply,
   buildInventoryReply,
   buildPrologReply,
-  decodeAgentBody,
   encodeGlpiReply,
-  parseAgentMessage,
   peekAgentBody,
   type AgentReply,
   type DecodedAgentBody,
   type ParseLimits,
 } from './agent-protocol';
+import { AgentBodyReader } from './agent-body-reader';
 import { AgentRefusal } from './agent-refusal';
 import { IngestService, type AgentCredentials } from './ingest.service';
 import { MAX_TITLE_PART_LENGTH, TitleRowMemo } from './inventory-content';
@@ -48,6 +47,8 @@ export interface AgentEndpointDeps {
   registrar: MachineRegistrar;
   log: Logger;
   limits?: AgentEndpointLimits;
+  /** Threads that read bodies (inflate, parse, normalize titles); 0 (default) reads them on the main thread. */
+  readerThreads?: number;
 }
 
 const CHALLENGE = 'Basic realm="Genuine"';
@@ -79,8 +80,9 @@ export interface AgentAnswer {
  */
 export class AgentEndpoint {
   private readonly limits: AgentEndpointLimits;
-  // Normalized titles and their ids, shared by the endpoint's requests (bounded; see TitleRowMemo).
+  // Which titles are known to be stored, shared by the endpoint's requests (bounded; see TitleRowMemo).
   private readonly titles = new TitleRowMemo();
+  private readonly reader: AgentBodyReader;
   // Concurrent identical re-sends are recorded in one statement and commit (see IdenticalResendBatcher).
   private readonly resends: IdenticalResendBatcher;
   // The acknowledgement is constant per compression: compressed once, not once per inventory.
@@ -89,6 +91,12 @@ export class AgentEndpoint {
   constructor(private readonly deps: AgentEndpointDeps) {
     this.limits = deps.limits ?? DEFAULT_AGENT_LIMITS;
     this.resends = new IdenticalResendBatcher(() => deps.orm.em.fork());
+    this.reader = new AgentBodyReader(deps.readerThreads ?? 0);
+  }
+
+  /** Stops the reading threads. */
+  async close(): Promise<void> {
+    await this.reader.close();
   }
 
   get maxUnauthenticatedBytes(): number {
@@ -173,20 +181,21 @@ export class AgentEndpoint {
           return toAnswer(200, this.acknowledge(seen));
         }
       }
-      const full = decodeAgentBody(body, contentType, { maxInflatedBytes: this.limits.maxInflatedBytes });
-      decoded = full;
-      const message = parseAgentMessage(full, this.limits.parse);
+      const read = await this.reader.read({ body, contentType, maxInflatedBytes: this.limits.maxInflatedBytes, parse: this.limits.parse });
+      decoded = read.decoded;
+      if ('refused' in read) throw new AgentProtocolError(read.refused.status, read.refused.code, read.refused.message);
+      const { message, decoded: full } = read;
       // The GLPI agent marks every request with GLPI-Agent-ID; it expects JSON answers even to its XML PROLOG.
       const glpiAgent = request.headers['glpi-agent-id'] !== undefined;
       switch (message.kind) {
         case 'PROLOG':
           await ingest.authorize(credentials, message.tag);
-          return toAnswer(200, glpiAgent ? encodeGlpiReply(buildGlpiOkReply(), decoded.compression) : buildPrologReply({ compression: decoded.compression }));
+          return toAnswer(200, glpiAgent ? encodeGlpiReply(buildGlpiOkReply(), full.compression) : buildPrologReply({ compression: full.compression }));
         case 'CONTACT':
           await ingest.authorize(credentials, message.tag);
-          return toAnswer(200, encodeGlpiReply(buildContactReply(message), decoded.compression));
+          return toAnswer(200, encodeGlpiReply(buildContactReply(message), full.compression));
         case 'INVENTORY': {
-          const result = await ingest.submit(credentials, message.inventory, receivedAt, bodyHash);
+          const result = await ingest.submitRead(credentials, message, receivedAt, bodyHash);
           log.info({ machineId: result.machineId, outcome: result.outcome, reportId: result.reportId, newTitles: result.newTitles }, 'inventory received');
           return toAnswer(200, this.acknowledge(full));
         }

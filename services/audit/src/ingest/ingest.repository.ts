@@ -2,7 +2,7 @@ import { sqlArray } from '@genuine/kit';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { InventoryOutcome } from '../inventory/inventory.entity';
 import { sqlArrayNullable, toDate } from '../sql';
-import type { InstallationRow } from './inventory-content';
+import type { PackedContent } from './inventory-content';
 
 export interface MachineIdentity {
   uuid: string | null;
@@ -250,7 +250,7 @@ export class IngestRepository {
   async applyInventory(
     report: ReportRow,
     state: AppliedState,
-    installations: readonly InstallationRow[],
+    installations: PackedContent['installations'],
     /** The incoming titles that may not be stored yet (the caller knows the others are): the only ones looked up. */
     uncertainTitleIds: readonly string[],
   ): Promise<{ reportId: string; removed: number; upserted: number; missingTitleIds: string[] }> {
@@ -301,10 +301,9 @@ export class IngestRepository {
               (select count(*) from inserted) + (select count(*) from upserted) as upserted,
               array(select c.id::text from unnest(?::uuid[]) as c(id) where not exists (select 1 from audit.software_title t where t.id = c.id)) as missing`,
       [
-        // Title ids are uuids `titleId` formatted, and flags t/f: no element needs quoting.
-        `{${installations.map((i) => i.titleId).join(',')}}`,
-        sqlArray(installations.map((i) => i.arch)),
-        `{${installations.map((i) => (i.isOperatingSystem ? 't' : 'f')).join(',')}}`,
+        installations.titleIds,
+        installations.arches,
+        installations.osFlags,
         state.machineId,
         state.replaceOperatingSystem,
         state.replaceSoftware,

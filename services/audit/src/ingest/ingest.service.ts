@@ -4,9 +4,10 @@ import { InventoryOutcome } from '../inventory/inventory.entity';
 import { NormalizationRepository } from '../normalization/normalization.repository';
 import { TitleRecognizer } from '../normalization/normalization.service';
 import type { AgentInventory } from './agent-protocol';
+import { readInventory, type InventoryFacts, type ReadInventoryMessage } from './agent-body-reader';
 import { AgentRefusal } from './agent-refusal';
 import { IngestRepository, type KnownMachine, type ResolvedIdentity } from './ingest.repository';
-import { inventoryContent, type InventoryContent, type TitleRowMemo } from './inventory-content';
+import { packedTitleIds, packedTitleRows, type PackedContent, type TitleRowMemo } from './inventory-content';
 import type { MachineRegistrar } from './machine-registrar';
 import type { IdenticalResendBatcher } from './resend-batcher';
 
@@ -78,7 +79,13 @@ export class IngestService {
 
   /** `bodyHash`: `agentBodyHash` of the request the inventory came in, so that a byte-identical re-send can skip parsing. */
   async submit(credentials: AgentCredentials, inventory: AgentInventory, receivedAt: Date, bodyHash: string | null = null): Promise<IngestResult> {
+    return this.submitRead(credentials, readInventory(inventory, this.deps.titles), receivedAt, bodyHash);
+  }
+
+  /** `submit` for an inventory already read (`readAgentBody`, on the endpoint's reading threads). */
+  async submitRead(credentials: AgentCredentials, read: ReadInventoryMessage, receivedAt: Date, bodyHash: string | null = null): Promise<IngestResult> {
     const { actor } = credentials;
+    const { inventory, content } = read;
     this.requireSubmit(actor);
     const tag = inventory.tag ?? actor.scopeUnitCode;
     const collectedAt = inventory.collectedAt === null ? null : new Date(inventory.collectedAt);
@@ -93,7 +100,7 @@ export class IngestService {
         collectedAt,
         partial: inventory.partial,
         checksum: null,
-        softwareCount: inventory.software.length,
+        softwareCount: inventory.softwareCount,
         outcome: InventoryOutcome.REJECTED,
         reason: `${error.code}: ${error.message}`,
         actorId: actor.id,
@@ -120,7 +127,6 @@ export class IngestService {
     } catch (err) {
       return err instanceof AgentRefusal ? refused(err, { unitId: unit.id }) : Promise.reject(err);
     }
-    const content = inventoryContent(inventory, this.deps.titles);
     return this.store(actor, inventory, content, { unitId: unit.id, machineId: machine.id, tag, receivedAt, collectedAt, bodyHash });
   }
 
@@ -135,7 +141,7 @@ export class IngestService {
   }
 
   /** The TAG's unit in the token's scope and, when an identity is given, the registry machine it names: one query. */
-  private async resolve(actor: Actor, tag: string, inventory: AgentInventory | null): Promise<ResolvedIdentity> {
+  private async resolve(actor: Actor, tag: string, inventory: InventoryFacts | null): Promise<ResolvedIdentity> {
     if (tag.length > IDENTITY_LIMITS.tag) {
       throw new AgentRefusal(422, 'FIELD_TOO_LONG', `TAG is ${tag.length} characters long; org unit codes have at most ${IDENTITY_LIMITS.tag}`);
     }
@@ -147,7 +153,7 @@ export class IngestService {
     return resolved;
   }
 
-  private async machineFor(credentials: AgentCredentials, inventory: AgentInventory, resolved: ResolvedIdentity): Promise<KnownMachine> {
+  private async machineFor(credentials: AgentCredentials, inventory: InventoryFacts, resolved: ResolvedIdentity): Promise<KnownMachine> {
     const { uuid, serialNumber, hostname, kind, operator } = inventory.machine;
     if (uuid === null && serialNumber === null && hostname === null) {
       throw new AgentRefusal(422, 'MISSING_IDENTITY', 'The inventory has no hardware uuid, BIOS serial number or host name to identify the machine');
@@ -174,8 +180,8 @@ export class IngestService {
 
   private async store(
     actor: Actor,
-    inventory: AgentInventory,
-    content: InventoryContent,
+    inventory: InventoryFacts,
+    content: PackedContent,
     at: { unitId: string; machineId: string; tag: string; receivedAt: Date; collectedAt: Date | null; bodyHash: string | null },
   ): Promise<IngestResult> {
     // Agents' clocks drift: a collection time in the future would make every later report look stale.
@@ -190,7 +196,7 @@ export class IngestService {
       collectedAt: at.collectedAt,
       partial: inventory.partial,
       checksum: content.checksum,
-      softwareCount: inventory.software.length,
+      softwareCount: inventory.softwareCount,
       outcome,
       reason: null,
       actorId: actor.id,
@@ -198,7 +204,8 @@ export class IngestService {
     });
     // Titles this process has not yet seen stored: the only ones the database is asked about.
     const memo = this.deps.titles;
-    const unconfirmedTitleIds = memo ? content.titles.filter((t) => !memo.isStored(t.id)).map((t) => t.id) : content.titles.map((t) => t.id);
+    const titleIds = packedTitleIds(content);
+    const unconfirmedTitleIds = memo ? titleIds.filter((id) => !memo.isStored(id)) : titleIds;
     const result = await this.deps.em.transactional(async (tx) => {
       const repository = new IngestRepository(tx);
       await repository.lockMachine(at.machineId);
@@ -212,7 +219,7 @@ export class IngestService {
         return { outcome: InventoryOutcome.UNCHANGED, machineId: at.machineId, reportId, installations: 0, removed: 0, newTitles: 0 };
       }
       const replace = {
-        software: !inventory.partial || inventory.software.length > 0,
+        software: !inventory.partial || inventory.softwareCount > 0,
         operatingSystem: !inventory.partial || inventory.operatingSystem !== null,
       };
       const applied = await repository.applyInventory(
@@ -238,18 +245,17 @@ export class IngestService {
       // fleet that has reported once: the statement above already told which ones are missing).
       let newTitles = 0;
       if (applied.missingTitleIds.length > 0) {
-        const missing = new Set(applied.missingTitleIds);
-        newTitles = await new TitleRecognizer(new NormalizationRepository(tx)).storeNewTitles(content.titles.filter((t) => missing.has(t.id)));
+        newTitles = await new TitleRecognizer(new NormalizationRepository(tx)).storeNewTitles(packedTitleRows(content, new Set(applied.missingTitleIds)));
       }
       return { outcome: InventoryOutcome.APPLIED, machineId: at.machineId, reportId: applied.reportId, installations: applied.upserted, removed: applied.removed, newTitles };
     });
     // Committed: every title of an applied inventory is stored now (found, or inserted by this transaction).
-    if (result.outcome === InventoryOutcome.APPLIED) memo?.markStored(content.titles.map((t) => t.id));
+    if (result.outcome === InventoryOutcome.APPLIED) memo?.markStored(titleIds);
     return result;
   }
 }
 
-function identityTooLong(inventory: AgentInventory, tag: string | null): AgentRefusal | null {
+function identityTooLong(inventory: InventoryFacts, tag: string | null): AgentRefusal | null {
   const fields: Array<[string, string | null, number]> = [
     ['TAG', tag, IDENTITY_LIMITS.tag],
     ['DEVICEID', inventory.deviceId, IDENTITY_LIMITS.deviceId],

@@ -191,3 +191,55 @@ export function inventoryContent(inventory: AgentInventory, memo?: TitleRowMemo)
 function sortedJson(items: ReadonlyArray<Record<string, unknown>>): string[] {
   return items.map((item) => JSON.stringify(item)).sort();
 }
+
+/**
+ * An inventory's content as text rather than objects, in the form the ingest's statement takes: what a reading
+ * thread hands back to the thread that stores it (strings cross between threads as one copy each, where hundreds
+ * of row objects would be rebuilt one by one).
+ */
+export interface PackedContent {
+  readonly checksum: string;
+  readonly operatingSystem: string | null;
+  readonly antivirus: ReadonlyArray<Record<string, unknown>>;
+  readonly licenseKeys: ReadonlyArray<Record<string, unknown>>;
+  /** The installations as three PostgreSQL array literals in one order: title ids, architectures, OS flags (t/f). */
+  readonly installations: { readonly titleIds: string; readonly arches: string; readonly osFlags: string };
+  /** The distinct title ids, comma-separated (uuids need no quoting), in id order. */
+  readonly titleIds: string;
+  /** The title rows in the same order, as JSON `[id, name, version, publisher]` tuples: read only when some are new. */
+  readonly titleRows: string;
+}
+
+export function packContent(content: InventoryContent): PackedContent {
+  const { installations } = content;
+  return {
+    checksum: content.checksum,
+    operatingSystem: content.operatingSystem,
+    antivirus: content.antivirus,
+    licenseKeys: content.licenseKeys,
+    installations: {
+      // Title ids are uuids and flags t/f: no element needs quoting.
+      titleIds: `{${installations.map((i) => i.titleId).join(',')}}`,
+      arches: `{${installations.map((i) => quotedElement(i.arch)).join(',')}}`,
+      osFlags: `{${installations.map((i) => (i.isOperatingSystem ? 't' : 'f')).join(',')}}`,
+    },
+    titleIds: content.titles.map((t) => t.id).join(','),
+    titleRows: JSON.stringify(content.titles.map((t) => [t.id, t.name, t.version, t.publisher])),
+  };
+}
+
+/** The packed content's distinct title ids. */
+export function packedTitleIds(content: PackedContent): string[] {
+  return content.titleIds === '' ? [] : content.titleIds.split(',');
+}
+
+/** The packed content's title rows whose ids are in `ids`. */
+export function packedTitleRows(content: PackedContent, ids: ReadonlySet<string>): TitleRow[] {
+  const rows = JSON.parse(content.titleRows) as Array<[string, string, string | null, string | null]>;
+  return rows.filter(([id]) => ids.has(id)).map(([id, name, version, publisher]) => ({ id, name, version, publisher }));
+}
+
+/** One element of a PostgreSQL array literal, double-quoted (an empty string or a space would not survive bare). */
+function quotedElement(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
