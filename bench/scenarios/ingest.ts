@@ -293,7 +293,7 @@ export async function ingestScenario(o: IngestOptions): Promise<Figure[]> {
     figures.push(
       result(`ingest, first inventories (${label})`, firstRates, '>= 100 reports/s', `${firstCount} machines per run, all APPLIED; the baseline writes only the installation rows`),
       result(`ingest, identical re-sends (${label})`, sameRates, '>= 1000 reports/s', 'byte-identical bodies, all UNCHANGED'),
-      result(`ingest, same content, new collection time (${label})`, newDateRates, '>= 1000 reports/s', 'what an agent sends the next day when nothing changed: parsed, then UNCHANGED by content checksum'),
+      result(`ingest, same content, new collection time (${label})`, newDateRates, 'printed (the 1000/s target is for identical re-sends)', 'what an agent sends the next day when nothing changed: parsed, then UNCHANGED by content checksum'),
       ...(firstCpuMs.length
         ? [
             measured({

@@ -16,7 +16,7 @@ export interface IngestDeps {
   requestId: string;
   log: Logger;
   registrar: MachineRegistrar;
-  /** Title rows remembered across requests (the endpoint's); the result is the same without. */
+  /** Titles remembered across requests (the endpoint's): which are stored, and for `submit` their normalized rows; the result is the same without. */
   titles?: TitleRowMemo;
   /** Records identical re-sends together with concurrent ones (the endpoint's); the result is the same without. */
   resends?: IdenticalResendBatcher;
