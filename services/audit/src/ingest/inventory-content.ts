@@ -1,4 +1,6 @@
 import { createHash, hash } from 'node:crypto';
+// The one module of the kit, not its index: this module runs on the ingest's reading threads too.
+import { sqlArray } from '@genuine/kit/src/database';
 import { normalizedTitle } from '../normalization/title-text';
 import type { AgentInventory } from './agent-protocol';
 
@@ -220,7 +222,7 @@ export function packContent(content: InventoryContent): PackedContent {
     installations: {
       // Title ids are uuids and flags t/f: no element needs quoting.
       titleIds: `{${installations.map((i) => i.titleId).join(',')}}`,
-      arches: `{${installations.map((i) => quotedElement(i.arch)).join(',')}}`,
+      arches: sqlArray(installations.map((i) => i.arch)),
       osFlags: `{${installations.map((i) => (i.isOperatingSystem ? 't' : 'f')).join(',')}}`,
     },
     titleIds: content.titles.map((t) => t.id).join(','),
@@ -239,7 +241,3 @@ export function packedTitleRows(content: PackedContent, ids: ReadonlySet<string>
   return rows.filter(([id]) => ids.has(id)).map(([id, name, version, publisher]) => ({ id, name, version, publisher }));
 }
 
-/** One element of a PostgreSQL array literal, double-quoted (an empty string or a space would not survive bare). */
-function quotedElement(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
