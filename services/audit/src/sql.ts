@@ -17,3 +17,9 @@ export function toDate(value: string | Date | null | undefined): Date | null {
   if (Number.isNaN(date.getTime())) throw new Error(`unreadable timestamp ${value}`);
   return date;
 }
+
+/**
+ * A boolean SQL expression: the database is the embedded PGlite, whose pooled connections (pglite-socket) all share
+ * its one session and its one backend.
+ */
+export const IS_EMBEDDED_DATABASE = `version() like '%PGlite%'`;

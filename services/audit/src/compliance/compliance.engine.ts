@@ -1,5 +1,6 @@
 import { IsolationLevel, type EntityManager } from '@mikro-orm/postgresql';
 import { SoftwareCategory, sqlArray, TRACKED_CATEGORIES } from '@genuine/kit';
+import { IS_EMBEDDED_DATABASE } from '../sql';
 
 /**
  * The compliance engine (DESIGN → Compliance semantics, rules 1–7), as set-based SQL over the inventories and the
@@ -200,7 +201,7 @@ export class ComplianceEngine {
     const poolMax = (this.em.config.get('pool') as { max?: number } | undefined)?.max ?? 1;
     if (poolMax < 2) return false;
     const [row] = await this.em.execute<Array<{ machines: number; embedded: boolean }>>(
-      `select (select count(*)::int from registry_public.machine) as machines, version() like '%PGlite%' as embedded`,
+      `select (select count(*)::int from registry_public.machine) as machines, ${IS_EMBEDDED_DATABASE} as embedded`,
     );
     return !row.embedded && row.machines >= splitAt;
   }

@@ -1,7 +1,7 @@
 import { sqlArray } from '@genuine/kit';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { InventoryOutcome } from '../inventory/inventory.entity';
-import { sqlArrayNullable, toDate } from '../sql';
+import { IS_EMBEDDED_DATABASE, sqlArrayNullable, toDate } from '../sql';
 import type { PackedContent } from './inventory-content';
 
 export interface MachineIdentity {
@@ -339,9 +339,10 @@ export class IngestRepository {
   /**
    * Runs one of the ingest's statements, in the entity manager's transaction if it has one, as a prepared statement
    * named `genuine_ingest_<name>` on a PostgreSQL server: every report runs the same few statements, and prepared,
-   * each connection parses and plans them once instead of once per report (planning was a fifth of the database's
-   * work per inventory). Parameters travel apart from the text: `execute` would inline them as quoted literals,
-   * escaped one character at a time, which for an inventory's hundreds of title ids cost more than the statement.
+   * each connection parses and plans them once instead of once per report (planning was nearly a quarter of the
+   * database's work per inventory). Parameters travel apart from the text: `execute` would inline them as quoted
+   * literals, escaped one character at a time, which for an inventory's hundreds of title ids cost more than the
+   * statement.
    */
   private async queryWithParameters<T>(name: string, sql: string, params: readonly unknown[]): Promise<T[]> {
     const knex = this.em.getTransactionContext<Knex.Transaction>() ?? this.em.getKnex();
@@ -369,7 +370,7 @@ const preparing = new WeakMap<object, Promise<boolean>>();
 function preparesStatements(config: object, knex: Knex): Promise<boolean> {
   let answer = preparing.get(config);
   if (answer === undefined) {
-    answer = (knex.raw(`select version() not like '%PGlite%' as server`) as unknown as Promise<{ rows: Array<{ server: boolean }> }>).then((r) => r.rows[0]?.server === true);
+    answer = (knex.raw(`select ${IS_EMBEDDED_DATABASE} as embedded`) as unknown as Promise<{ rows: Array<{ embedded: boolean }> }>).then((r) => r.rows[0]?.embedded === false);
     preparing.set(config, answer);
     // A failed question (the connection broke) is asked again by the next statement.
     answer.catch(() => preparing.delete(config));
