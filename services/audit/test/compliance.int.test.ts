@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Allocation, EntitlementType, LicenseMetric, SoftwareCategory, withAdvisoryXactLock } from '@genuine/kit';
 import { auditOrmConfig } from '../src';
 import { COMPLIANCE_JOB, complianceBatch } from '../src/compliance/compliance.worker';
+import { ComplianceEngine } from '../src/compliance/compliance.engine';
 import { ComplianceWorld } from '../../../test/support/compliance';
 import { testDatabaseUrl } from '../../../test/support/test-database';
 
@@ -148,6 +149,54 @@ describe('compliance rules', () => {
         { org_unit_id: other.id, installs: 1, covered: 1, entitled: 0, pooled: 0 },
       ]),
     );
+  });
+
+  describe('rule 2e when machines arrive and no pool changed: the previous deal is repaired, not dealt again', () => {
+    /** Recomputes the machines as a worker batch would, and says how the engine dealt the pools. */
+    const recompute = async (machineIds: string[]) => {
+      const run = await withAdvisoryXactLock(world.audit.em, COMPLIANCE_JOB, async (tx) => {
+        const [{ today }] = await tx.execute<Array<{ today: string }>>(`select to_char(current_date, 'YYYY-MM-DD') as today`);
+        const engine = new ComplianceEngine(tx, today);
+        await engine.recomputeMachines(machineIds);
+        return engine.poolDeals;
+      });
+      return run.value;
+    };
+    const seat = async (machineId: string) => (await world.coverage(machineId)).map((c) => c.entitlement_id);
+
+    it('an arriving machine that comes first in the rule\'s order takes the seat, and the holder it displaces moves to its next pool', async () => {
+      const county = await world.unit(null, 'repair-county');
+      const office = await world.unit(county.code, 'repair-office');
+      const os = await world.edition((await world.product(OS)).id);
+      const officePool = await world.entitlement(office.code, os.id, { quantity: 1, allocation: Allocation.POOLED, validFrom: '2020-01-01' });
+      const countyPool = await world.entitlement(county.code, os.id, { quantity: 5, allocation: Allocation.POOLED, validFrom: '2021-01-01' });
+      const [first, second] = [await world.machine(office.code), await world.machine(office.code)].sort((a, b) => a.id.localeCompare(b.id));
+      await world.install(second.id, os.id);
+      await world.incremental();
+      expect(await seat(second.id)).toEqual([officePool.id]);
+
+      // The office's only seat goes to the lower machine id: `second` gives it up and takes one of the county's.
+      await world.install(first.id, os.id);
+      expect(await recompute([first.id])).toEqual({ repaired: 1, dealt: 0 });
+      expect([await seat(first.id), await seat(second.id)]).toEqual([[officePool.id], [countyPool.id]]);
+      const repaired = await world.snapshot([county.id, office.id], [first.id, second.id]);
+      await world.full();
+      expect(repaired).toEqual(await world.snapshot([county.id, office.id], [first.id, second.id]));
+    });
+
+    it('a seat given up in a full pool goes to the need the pool turned away: that takes the whole deal', async () => {
+      const unit = await world.unit(null, 'repair-full');
+      const os = await world.edition((await world.product(OS)).id);
+      const pool = await world.entitlement(unit.code, os.id, { quantity: 1, allocation: Allocation.POOLED });
+      const [holder, waiting] = [await world.machine(unit.code), await world.machine(unit.code)].sort((a, b) => a.id.localeCompare(b.id));
+      for (const m of [holder, waiting]) await world.install(m.id, os.id);
+      await world.incremental();
+      expect([await seat(holder.id), await seat(waiting.id)]).toEqual([[pool.id], [null]]);
+
+      await world.uninstall(holder.id, os.id);
+      expect(await recompute([holder.id])).toEqual({ repaired: 0, dealt: 1 });
+      expect(await seat(waiting.id)).toEqual([pool.id]);
+    });
   });
 
   it('expired entitlements cover nothing', async () => {

@@ -1,6 +1,7 @@
 import { IsolationLevel, type EntityManager } from '@mikro-orm/postgresql';
 import { SoftwareCategory, sqlArray, TRACKED_CATEGORIES } from '@genuine/kit';
 import { IS_EMBEDDED_DATABASE } from '../sql';
+import { comparePairs, dealSeats, DealRepair, groupByNeed, mergeSorted, needOf, splitNeed, type PoolPair } from './pool-deal';
 
 /**
  * The compliance engine (DESIGN → Compliance semantics, rules 1–7), as set-based SQL over the inventories and the
@@ -28,6 +29,8 @@ export class ComplianceEngine {
    * full recompute, which replace the live ones at its end (`recomputeAll`), rather than into the live tables.
    */
   private fresh = false;
+  /** How this engine's pool deals went: repaired for the scope's machines (`repairDeal`), or dealt again whole. */
+  readonly poolDeals = { repaired: 0, dealt: 0 };
   private get installs(): string {
     return this.fresh ? 'audit.compliance_install_next' : 'audit.compliance_install';
   }
@@ -269,7 +272,7 @@ export class ComplianceEngine {
 
   /** A half's pooled seats, from the deal over both halves, then its machines' statuses (rule 3) and position counts. */
   private async finishHalf(range: MachineRange, dealt: ReadonlyMap<string, string>): Promise<PositionCount[]> {
-    await this.grantPoolSeats([...dealt].filter(([need]) => inMachineRange(need.split('/')[0], range)));
+    await this.grantPoolSeats([...dealt].filter(([need]) => inMachineRange(splitNeed(need)[0], range)));
     await this.em.execute(this.statusInsert(range));
     return this.em.execute<PositionCount[]>(this.positionCounts(range));
   }
@@ -307,7 +310,8 @@ export class ComplianceEngine {
       this.deleteStatuses(inScope),
       this.installInsert('SCOPE'),
     ]);
-    const pools = await this.redealPools(await this.productsToRedeal(inScope, changed.entitlementIds ?? []));
+    const changedEntitlements = changed.entitlementIds ?? [];
+    const pools = await this.redealPools(await this.productsToRedeal(inScope, changedEntitlements), { poolsUnchanged: changedEntitlements.length === 0 });
     if (pools.machineIds.length > 0) {
       await this.addToScope(pools.machineIds);
       await this.em.execute(this.deleteStatuses(inScope));
@@ -555,56 +559,138 @@ export class ComplianceEngine {
 
   /**
    * Deals the seats of pooled entitlements for the products again over every machine that no direct seat covers
-   * for them, and writes only the allocations that moved. Returns the machines whose pooled coverage changed and the entitlements whose seats moved. The
-   * deal is a greedy pass over candidate (machine, entitlement) pairs in the order rule 2e fixes: it is inherently
-   * sequential (a seat taken by an earlier machine is gone for a later one), so it runs here over the sorted pairs
-   * PostgreSQL hands back.
+   * for them, and writes only the allocations that moved. Returns the machines whose pooled coverage changed and the
+   * entitlements whose seats moved. The deal is a greedy pass over candidate (machine, entitlement) pairs in the
+   * order rule 2e fixes: it is inherently sequential (a seat taken by an earlier machine is gone for a later one), so
+   * it runs here over the sorted pairs PostgreSQL hands back.
+   *
+   * `poolsUnchanged` (no entitlement changed in the batch): the previous deal is repaired for the scope's machines
+   * instead (`repairDeal`), when it can be. Listing every candidate of a product was most of an incremental batch
+   * while a fleet reports for the first time: every new machine changes the asks of most pooled products.
    */
-  private async redealPools(productIds: readonly string[] | 'ALL'): Promise<{ machineIds: string[]; entitlementIds: string[] }> {
+  private async redealPools(productIds: readonly string[] | 'ALL', options: { poolsUnchanged?: boolean } = {}): Promise<PoolDealChanges> {
     if (productIds !== 'ALL' && productIds.length === 0) return { machineIds: [], entitlementIds: [] };
     const pooled = await this.pooledProducts(productIds);
+    if (options.poolsUnchanged && productIds !== 'ALL' && !this.fresh) {
+      const repaired = await this.repairDeal(pooled);
+      if (repaired) {
+        this.poolDeals.repaired += 1;
+        return repaired;
+      }
+    }
+    this.poolDeals.dealt += 1;
     // Every product considered: those with pools are dealt, the others lose whatever pool seats they held.
     const products = sqlArray(productIds === 'ALL' ? pooled : productIds);
     // A full recompute's fresh table has no pool seat yet.
     const previous = this.fresh
       ? []
-      : await this.em.execute<Array<{ machine_id: string; product_id: string; entitlement_id: string }>>(
+      : await this.em.execute<PoolSeat[]>(
           `select distinct machine_id, product_id, entitlement_id from ${this.installs} where licensable and basis = 'POOL' and product_id = any(?::uuid[])`,
           [products],
         );
     const dealt = dealSeats(await this.candidatePairs(pooled));
-    const before = new Map(previous.map((p) => [`${p.machine_id}/${p.product_id}`, p.entitlement_id]));
+    const before = new Map(previous.map((p) => [needOf(p), p.entitlement_id]));
     const released = [...before.keys()].filter((need) => dealt.get(need) !== before.get(need));
     const granted = [...dealt.entries()].filter(([need, entitlementId]) => before.get(need) !== entitlementId);
-    if (released.length > 0) {
-      await this.em.execute(
-        `update ${this.installs} ci set basis = null, entitlement_id = null
-           from unnest(?::uuid[], ?::uuid[]) as d(machine_id, product_id)
-          where ci.machine_id = d.machine_id and ci.product_id = d.product_id and ci.basis = 'POOL'`,
-        [sqlArray(released.map((need) => need.split('/')[0])), sqlArray(released.map((need) => need.split('/')[1]))],
-      );
-    }
+    await this.releasePoolSeats(released);
     await this.grantPoolSeats(granted);
     // Seats the recomputed machines held before this batch (their rows were rewritten, so `previous` cannot show
     // them) and no longer hold, because the install that needed one is gone or a direct seat covers it now: their
     // pools' owners count one seat fewer.
-    const vacated =
-      productIds === 'ALL'
-        ? []
-        : await this.em.execute<Array<{ machine_id: string; product_id: string; entitlement_id: string }>>(
-            `select distinct machine_id, product_id, entitlement_id from compliance_pool_ask where entitlement_id is not null and product_id = any(?::uuid[])`,
-            [products],
-          );
+    const vacated = productIds === 'ALL' ? [] : await this.vacatedSeats(productIds);
     return {
-      machineIds: [...new Set([...released, ...granted.map(([need]) => need)].map((need) => need.split('/')[0]))],
+      machineIds: [...new Set([...released, ...granted.map(([need]) => need)].map((need) => splitNeed(need)[0]))],
       entitlementIds: [
         ...new Set([
           ...released.map((need) => before.get(need) as string),
           ...granted.map(([, entitlementId]) => entitlementId),
-          ...vacated.filter((v) => dealt.get(`${v.machine_id}/${v.product_id}`) !== v.entitlement_id).map((v) => v.entitlement_id),
+          ...vacated.filter((v) => dealt.get(needOf(v)) !== v.entitlement_id).map((v) => v.entitlement_id),
         ]),
       ],
     };
+  }
+
+  /**
+   * The deal of rule 2e brought up to date for the scope's machines alone, when no pool changed: their needs arrive
+   * (`DealRepair`: proposing down their lists, turning away holders that come after them in the rule's order) and
+   * the seats they held before are vacated. The candidates listed are the scope's and those of the holders turned
+   * away, not those of every machine of the products. Null when it cannot be done so: a seat vacated in a pool that
+   * was full (who the pool turned away, and would take now, only the whole deal knows), a chain of turned-away
+   * holders longer than MAX_REPAIR_ROUNDS, or holders that do not look like a deal. The caller deals them again.
+   */
+  private async repairDeal(pooled: readonly string[]): Promise<PoolDealChanges | null> {
+    if (pooled.length === 0) return { machineIds: [], entitlementIds: [] };
+    const vacated = await this.vacatedSeats(pooled);
+    const repair = new DealRepair(groupByNeed(await this.candidatePairs(pooled, {}, 'SCOPE')));
+    if (!(await this.loadPools(repair, [...new Set(vacated.map((v) => v.entitlement_id))]))) return null;
+    const vacatedPerPool = new Map<string, number>();
+    for (const v of vacated) vacatedPerPool.set(v.entitlement_id, (vacatedPerPool.get(v.entitlement_id) ?? 0) + 1);
+    for (const [id, seats] of vacatedPerPool) {
+      const pool = repair.pool(id);
+      if (!pool || pool.held + seats >= pool.quantity) return null;
+    }
+    for (let round = 0; repair.hasWork(); round += 1) {
+      if (round === MAX_REPAIR_ROUNDS) return null;
+      const turnedAway = repair.listsToLoad();
+      if (turnedAway.length > 0 && !repair.addLists(await this.candidatePairs(pooled, {}, turnedAway))) return null;
+      if (!(await this.loadPools(repair, repair.poolsToLoad()))) return null;
+      repair.step();
+    }
+    const granted = [...repair.seats].flatMap(([need, pool]) => (pool !== null && pool !== repair.before.get(need) ? [[need, pool] as const] : []));
+    await this.releasePoolSeats([...repair.before.keys()].filter((need) => repair.seats.get(need) === null));
+    await this.grantPoolSeats(granted);
+    return {
+      machineIds: [...new Set([...repair.seats.keys()].map((need) => splitNeed(need)[0]))],
+      entitlementIds: [...new Set([...vacated.map((v) => v.entitlement_id), ...repair.before.values(), ...granted.map(([, pool]) => pool)])],
+    };
+  }
+
+  /** The pool seats the scope's machines held before this batch, for the given products. */
+  private vacatedSeats(productIds: readonly string[]): Promise<PoolSeat[]> {
+    return this.em.execute<PoolSeat[]>(
+      `select distinct machine_id, product_id, entitlement_id from compliance_pool_ask where entitlement_id is not null and product_id = any(?::uuid[])`,
+      [sqlArray(productIds)],
+    );
+  }
+
+  /**
+   * Gives the repair the pools' sizes and current holders, each holder as the pair by which it holds its seat (its
+   * place in rule 2e's order). False when a holder is not under the pool's owner: not a deal this engine made.
+   */
+  private async loadPools(repair: DealRepair, ids: readonly string[]): Promise<boolean> {
+    if (ids.length === 0) return true;
+    const rows = await this.em.execute<Array<PoolPair & { holder: string | null }>>(
+      `select e.id as entitlement_id, e.quantity::int as quantity, e.seniority::int as seniority,
+              h.machine_id, h.product_id, an.depth::int as depth, h.machine_id as holder
+         from compliance_ent e
+         left join (select distinct machine_id, product_id, entitlement_id, org_unit_id from ${this.installs}
+                     where basis = 'POOL' and entitlement_id = any(?::uuid[])) h on h.entitlement_id = e.id
+         left join registry_public.org_unit_ancestry an on an.unit_id = h.org_unit_id and an.ancestor_id = e.org_unit_id
+        where e.id = any(?::uuid[])`,
+      [sqlArray(ids), sqlArray(ids)],
+    );
+    const pools = new Map<string, { quantity: number; holders: PoolPair[] }>();
+    for (const row of rows) {
+      const pool = pools.get(row.entitlement_id) ?? { quantity: row.quantity, holders: [] };
+      pools.set(row.entitlement_id, pool);
+      if (row.holder === null) continue;
+      if (row.depth === null) return false;
+      pool.holders.push({ machine_id: row.machine_id, product_id: row.product_id, entitlement_id: row.entitlement_id, quantity: row.quantity, depth: row.depth, seniority: row.seniority });
+    }
+    for (const [id, pool] of pools) repair.addPool(id, pool.quantity, pool.holders);
+    // A pool proposed to that is not among the active entitlements: the repair cannot go on.
+    return ids.every((id) => pools.has(id));
+  }
+
+  /** Takes the pool seats of the needs (`machine/product`) back. */
+  private async releasePoolSeats(needs: readonly string[]): Promise<void> {
+    if (needs.length === 0) return;
+    await this.em.execute(
+      `update ${this.installs} ci set basis = null, entitlement_id = null
+         from unnest(?::uuid[], ?::uuid[]) as d(machine_id, product_id)
+        where ci.machine_id = d.machine_id and ci.product_id = d.product_id and ci.basis = 'POOL'`,
+      [sqlArray(needs.map((need) => splitNeed(need)[0])), sqlArray(needs.map((need) => splitNeed(need)[1]))],
+    );
   }
 
   /** The products some pooled entitlement covers, of those given. */
@@ -623,12 +709,24 @@ export class ComplianceEngine {
    * range and each of the pooled products, the pools of the machine's unit or an ancestor that cover every edition
    * of the product no direct seat covers on it.
    */
-  private async candidatePairs(pooled: readonly string[], range: MachineRange = {}): Promise<PoolPair[]> {
+  private async candidatePairs(
+    pooled: readonly string[],
+    range: MachineRange = {},
+    /** Only the needs of the scope's machines, or only these needs (`machine/product`). */
+    needs: 'SCOPE' | readonly string[] | null = null,
+  ): Promise<PoolPair[]> {
     if (pooled.length === 0) return [];
+    const ofNeeds =
+      needs === null
+        ? ''
+        : needs === 'SCOPE'
+          ? 'and machine_id in (select machine_id from compliance_scope)'
+          : 'and (machine_id, product_id) in (select * from unnest(?::uuid[], ?::uuid[]))';
+    const needParams = needs === null || needs === 'SCOPE' ? [] : [sqlArray(needs.map((need) => splitNeed(need)[0])), sqlArray(needs.map((need) => splitNeed(need)[1]))];
     return this.em.execute<PoolPair[]>(
       `with need_edition as (
          select machine_id, product_id, org_unit_id, edition_id from ${this.installs}
-          where licensable and (basis is null or basis = 'POOL') and product_id = any(?::uuid[]) ${inMachineRangeSql('machine_id', range)}
+          where licensable and (basis is null or basis = 'POOL') and product_id = any(?::uuid[]) ${ofNeeds} ${inMachineRangeSql('machine_id', range)}
        ), pool as (
          select e.id, e.org_unit_id, e.edition_id, e.quantity, e.seniority from compliance_ent e
           where e.allocation = 'POOLED' and e.metric not in ('SITE', 'PER_USER')
@@ -651,14 +749,14 @@ export class ComplianceEngine {
          from pair pr join need n on n.machine_id = pr.machine_id and n.product_id = pr.product_id and n.n = pr.covered
          join pool p on p.id = pr.entitlement_id
         order by pr.depth, p.seniority, pr.machine_id, pr.product_id`,
-      [sqlArray(pooled)],
+      [sqlArray(pooled), ...needParams],
     );
   }
 
   /** Gives the dealt needs (`machine/product` to entitlement) their pool seat. */
   private async grantPoolSeats(granted: ReadonlyArray<readonly [string, string]>): Promise<void> {
     if (granted.length === 0) return;
-    const needs = granted.map(([need]) => need.split('/'));
+    const needs = granted.map(([need]) => splitNeed(need));
     await this.em.execute(
       `update ${this.installs} ci set basis = 'POOL', entitlement_id = d.entitlement_id
          from unnest(?::uuid[], ?::uuid[], ?::uuid[]) as d(machine_id, product_id, entitlement_id)
@@ -717,6 +815,25 @@ export interface ComplianceEngineOptions {
 /** The session setting naming the copy of entitlements and coverage a session's temporary tables hold. */
 export const INPUTS_SETTING = 'genuine.compliance_inputs';
 
+/**
+ * Rounds of turned-away holders a repaired pool deal follows (each round lists their candidates) before it leaves
+ * the products to be dealt again: a long chain costs more round trips than one deal.
+ */
+const MAX_REPAIR_ROUNDS = 8;
+
+/** A need's pool seat: the entitlement a machine holds a seat of for a product. */
+interface PoolSeat {
+  machine_id: string;
+  product_id: string;
+  entitlement_id: string;
+}
+
+/** What a pool deal moved: the machines whose pooled coverage changed, the entitlements whose seats moved. */
+interface PoolDealChanges {
+  machineIds: string[];
+  entitlementIds: string[];
+}
+
 /** Below this many machines a second backend saves less than its own set-up costs. */
 const SPLIT_FULL_RECOMPUTE_AT = 10_000;
 /** Machine ids below it go to one half of a split full recompute, the others to the other. */
@@ -740,60 +857,6 @@ function inMachineRangeSql(column: string, range: MachineRange): string {
 /** The same test in Node, on a uuid as PostgreSQL prints it (lower-case hex sorts as the uuid does). */
 function inMachineRange(machineId: string, range: MachineRange): boolean {
   return (range.from === undefined || machineId >= range.from) && (range.below === undefined || machineId < range.below);
-}
-
-/** A candidate pairing of rule 2e: a machine's need for a product, and a pool that could take it. */
-interface PoolPair {
-  machine_id: string;
-  product_id: string;
-  entitlement_id: string;
-  quantity: number;
-  /** How far up from the machine's unit the pool's owner is (0: the unit itself). */
-  depth: number;
-  /** The pool's place among entitlements, oldest first. */
-  seniority: number;
-}
-
-/**
- * Rule 2e's order: nearest owning unit, oldest entitlement, machine id; then product id, so that a machine's two
- * needs for one pool's last seat are settled the same way every time. The candidate query's `order by`, in Node.
- */
-function comparePairs(a: PoolPair, b: PoolPair): number {
-  return a.depth - b.depth || a.seniority - b.seniority || compareText(a.machine_id, b.machine_id) || compareText(a.product_id, b.product_id);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Two lists sorted by `compare`, as one. */
-function mergeSorted<T>(a: readonly T[], b: readonly T[], compare: (x: T, y: T) => number): T[] {
-  const merged: T[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) merged.push(compare(a[i], b[j]) <= 0 ? a[i++] : b[j++]);
-  while (i < a.length) merged.push(a[i++]);
-  while (j < b.length) merged.push(b[j++]);
-  return merged;
-}
-
-/**
- * The greedy deal of rule 2e over pairs in its order: each need (`machine/product`) takes the first of its pools
- * with a seat left, and a seat covers one machine for every covered edition of the product on it. Inherently
- * sequential: a seat taken by an earlier machine is gone for a later one.
- */
-function dealSeats(pairs: readonly PoolPair[]): Map<string, string> {
-  const seatsLeft = new Map<string, number>();
-  const dealt = new Map<string, string>();
-  for (const pair of pairs) {
-    const need = `${pair.machine_id}/${pair.product_id}`;
-    if (dealt.has(need)) continue;
-    const left = seatsLeft.get(pair.entitlement_id) ?? pair.quantity;
-    if (left <= 0) continue;
-    seatsLeft.set(pair.entitlement_id, left - 1);
-    dealt.set(need, pair.entitlement_id);
-  }
-  return dealt;
 }
 
 /** A promise settled from outside; a rejection nobody awaits is not reported as unhandled. */
