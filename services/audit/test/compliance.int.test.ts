@@ -160,7 +160,7 @@ describe('compliance rules', () => {
         await engine.recomputeMachines(machineIds);
         return engine.poolDeals;
       });
-      return run.value;
+      return run.acquired ? run.value : null;
     };
     const seat = async (machineId: string) => (await world.coverage(machineId)).map((c) => c.entitlement_id);
 

@@ -317,13 +317,14 @@ export class ComplianceEngine {
       await this.em.execute(this.deleteStatuses(inScope));
     }
     // Figures are kept per unit alone (subtrees are summed when read): machine figures move in the units the
-    // machines are in or left; seat figures in the units owning entitlements that changed or whose seats moved.
+    // machines are in or left; seat figures in the units owning entitlements that changed, and the pooled count
+    // of the entitlements whose pool seats moved.
     const units = await this.em.execute<Array<{ id: string; machines: boolean }>>(
       `with status as (${this.statusInsert()})
        select org_unit_id as id, true as machines from compliance_scope where org_unit_id is not null
        union select org_unit_id, true from compliance_left_unit
-       union (select unnest(?::uuid[]), false union select org_unit_id, false from registry_public.entitlement where id = any(?::uuid[]))`,
-      [sqlArray(changed.unitIds ?? []), sqlArray(pools.entitlementIds)],
+       union select unnest(?::uuid[]), false`,
+      [sqlArray(changed.unitIds ?? [])],
     );
     const seatUnits = units.filter((u) => !u.machines).map((u) => u.id);
     // A few machines changed: their units' counts move by what those machines lost and gained, rather than being
@@ -331,6 +332,7 @@ export class ComplianceEngine {
     const machineUnits = units.filter((u) => u.machines).map((u) => u.id);
     await this.applyStatusDeltas();
     await this.refreshUnits([], seatUnits);
+    await this.refreshPooled(pools.entitlementIds);
     await this.pruneEmptyPositions(machineUnits);
     return new Set([...machineIds, ...pools.machineIds]).size;
   }
@@ -438,6 +440,31 @@ export class ComplianceEngine {
       );
     }
     await this.pruneEmptyPositions([...new Set([...machineUnitIds, ...seatUnitIds])]);
+  }
+
+  /**
+   * Counts again the pooled seats of the positions the entitlements count in (their owner unit and edition), when
+   * only pool seats moved: the unit's other seat figures cannot have, and recounting them (`refreshUnits`) read
+   * every assignment of every entitlement the unit owns, most of a batch while a fleet reported. Such a position
+   * exists: the unit owns seats of the edition.
+   */
+  private async refreshPooled(entitlementIds: readonly string[]): Promise<void> {
+    if (entitlementIds.length === 0) return;
+    await this.em.execute(
+      `with position as (select distinct org_unit_id, edition_id from compliance_ent where id = any(?::uuid[])
+       ), owned as (
+         select e.id, e.org_unit_id, e.edition_id from compliance_ent e join position p on p.org_unit_id = e.org_unit_id and p.edition_id = e.edition_id
+       ), counted as (
+         select o.org_unit_id, o.edition_id, coalesce(sum(pl.n), 0)::int as pooled
+           from owned o
+           left join (select entitlement_id, count(distinct machine_id) as n from ${this.installs}
+                       where basis = 'POOL' and entitlement_id in (select id from owned) group by entitlement_id) pl on pl.entitlement_id = o.id
+          group by o.org_unit_id, o.edition_id
+       )
+       update ${this.positions} p set pooled = c.pooled from counted c
+        where p.org_unit_id = c.org_unit_id and p.edition_id = c.edition_id and p.pooled <> c.pooled`,
+      [sqlArray(entitlementIds)],
+    );
   }
 
   /** A position exists while the unit has installs of the edition or owns seats of it. */
