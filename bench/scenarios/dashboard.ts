@@ -283,6 +283,7 @@ export async function startStack(databaseUrl: string, layout: StackLayout): Prom
         connects: all.reduce((n, s) => n + s.connects, 0),
         texts: all.flatMap((s) => s.texts),
         maxRssBytes: Math.max(...all.map((s) => s.maxRssBytes)),
+        peakRssSinceResetBytes: Math.max(...all.map((s) => s.peakRssSinceResetBytes)),
       };
     },
   };

@@ -279,7 +279,8 @@ export async function ingestScenario(o: IngestOptions): Promise<Figure[]> {
       memoryFailures += posted.failures.length;
       await sample(from + bodies.length);
     }
-    const peak = (await audit.stats()).maxRssBytes;
+    // The peak of this run alone, sampled every 100 ms: the process's own maxRSS also covers the phases before it.
+    const peak = (await audit.stats()).peakRssSinceResetBytes;
     const rss = samples.map((s) => mb(s.rss));
     log(`  memory: ${machines} first ingests at ${rate(machines, memoryMs).toFixed(1)} reports/s${memoryFailures ? `, ${memoryFailures} failed` : ''}; RSS MB at ${samples.map((s, i) => `${s.at}: ${rss[i].toFixed(0)}`).join(', ')}; peak ${mb(peak).toFixed(0)}`);
 

@@ -17,7 +17,15 @@ import { STATS_BANNER, type StatementStats } from './stats-client';
 const SETUP = /^\s*(select\s+version\(\)|set\s+(search_path|session|names|timezone|application_name))/i;
 const MAX_TEXTS = 500;
 
-const state = { statements: 0, setup: 0, connects: 0, texts: [] as string[] };
+const state = { statements: 0, setup: 0, connects: 0, texts: [] as string[], peakRss: 0 };
+
+/** The resident set size now, kept as the phase's peak if it is one. The kernel's maxRSS cannot be reset. */
+function sampleRss(): number {
+  const rss = process.memoryUsage.rss();
+  if (rss > state.peakRss) state.peakRss = rss;
+  return rss;
+}
+setInterval(sampleRss, 100).unref();
 const patched = new WeakSet<object>();
 
 type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
@@ -70,7 +78,8 @@ function currentStats(): StatementStats {
     connects: state.connects,
     texts: [...state.texts],
     maxRssBytes: usage.maxRSS * 1024,
-    rssBytes: process.memoryUsage.rss(),
+    rssBytes: sampleRss(),
+    peakRssSinceResetBytes: state.peakRss,
   };
 }
 
@@ -79,6 +88,7 @@ function reset(): void {
   state.setup = 0;
   state.connects = 0;
   state.texts = [];
+  state.peakRss = process.memoryUsage.rss();
 }
 
 const server = http.createServer((req, res) => {

@@ -18,6 +18,8 @@ export interface StatementStats {
   texts: string[];
   /** Peak resident set size of the process since it started, in bytes. */
   maxRssBytes: number;
+  /** Highest resident set size sampled (every 100 ms) since the last reset, in bytes: the peak of one phase. */
+  peakRssSinceResetBytes: number;
   rssBytes: number;
 }
 
