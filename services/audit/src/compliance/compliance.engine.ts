@@ -686,9 +686,9 @@ export class ComplianceEngine {
    */
   private async loadPools(repair: DealRepair, ids: readonly string[]): Promise<boolean> {
     if (ids.length === 0) return true;
-    const rows = await this.em.execute<Array<PoolPair & { holder: string | null }>>(
+    const rows = await this.em.execute<Array<Omit<PoolPair, 'machine_id' | 'product_id' | 'depth'> & { machine_id: string | null; product_id: string; depth: number | null }>>(
       `select e.id as entitlement_id, e.quantity::int as quantity, e.seniority::int as seniority,
-              h.machine_id, h.product_id, an.depth::int as depth, h.machine_id as holder
+              h.machine_id, h.product_id, an.depth::int as depth
          from compliance_ent e
          left join (select distinct machine_id, product_id, entitlement_id, org_unit_id from ${this.installs}
                      where basis = 'POOL' and entitlement_id = any(?::uuid[])) h on h.entitlement_id = e.id
@@ -700,7 +700,7 @@ export class ComplianceEngine {
     for (const row of rows) {
       const pool = pools.get(row.entitlement_id) ?? { quantity: row.quantity, holders: [] };
       pools.set(row.entitlement_id, pool);
-      if (row.holder === null) continue;
+      if (row.machine_id === null) continue; // a pool nobody holds a seat of
       if (row.depth === null) return false;
       pool.holders.push({ machine_id: row.machine_id, product_id: row.product_id, entitlement_id: row.entitlement_id, quantity: row.quantity, depth: row.depth, seniority: row.seniority });
     }
@@ -716,7 +716,7 @@ export class ComplianceEngine {
       `update ${this.installs} ci set basis = null, entitlement_id = null
          from unnest(?::uuid[], ?::uuid[]) as d(machine_id, product_id)
         where ci.machine_id = d.machine_id and ci.product_id = d.product_id and ci.basis = 'POOL'`,
-      [sqlArray(needs.map((need) => splitNeed(need)[0])), sqlArray(needs.map((need) => splitNeed(need)[1]))],
+      needArrays(needs),
     );
   }
 
@@ -749,7 +749,7 @@ export class ComplianceEngine {
         : needs === 'SCOPE'
           ? 'and machine_id in (select machine_id from compliance_scope)'
           : 'and (machine_id, product_id) in (select * from unnest(?::uuid[], ?::uuid[]))';
-    const needParams = needs === null || needs === 'SCOPE' ? [] : [sqlArray(needs.map((need) => splitNeed(need)[0])), sqlArray(needs.map((need) => splitNeed(need)[1]))];
+    const needParams = needs === null || needs === 'SCOPE' ? [] : needArrays(needs);
     return this.em.execute<PoolPair[]>(
       `with need_edition as (
          select machine_id, product_id, org_unit_id, edition_id from ${this.installs}
@@ -783,12 +783,11 @@ export class ComplianceEngine {
   /** Gives the dealt needs (`machine/product` to entitlement) their pool seat. */
   private async grantPoolSeats(granted: ReadonlyArray<readonly [string, string]>): Promise<void> {
     if (granted.length === 0) return;
-    const needs = granted.map(([need]) => splitNeed(need));
     await this.em.execute(
       `update ${this.installs} ci set basis = 'POOL', entitlement_id = d.entitlement_id
          from unnest(?::uuid[], ?::uuid[], ?::uuid[]) as d(machine_id, product_id, entitlement_id)
         where ci.machine_id = d.machine_id and ci.product_id = d.product_id and ci.licensable and (ci.basis is null or ci.basis = 'POOL')`,
-      [sqlArray(needs.map(([machineId]) => machineId)), sqlArray(needs.map(([, productId]) => productId)), sqlArray(granted.map(([, entitlementId]) => entitlementId))],
+      [...needArrays(granted.map(([need]) => need)), sqlArray(granted.map(([, entitlementId]) => entitlementId))],
     );
   }
 
@@ -847,6 +846,12 @@ export const INPUTS_SETTING = 'genuine.compliance_inputs';
  * the products to be dealt again: a long chain costs more round trips than one deal.
  */
 const MAX_REPAIR_ROUNDS = 8;
+
+/** Needs (`machine/product`) as the two uuid array literals statements unnest: machine ids, product ids. */
+function needArrays(needs: readonly string[]): [string, string] {
+  const parts = needs.map(splitNeed);
+  return [sqlArray(parts.map(([machineId]) => machineId)), sqlArray(parts.map(([, productId]) => productId))];
+}
 
 /** A need's pool seat: the entitlement a machine holds a seat of for a product. */
 interface PoolSeat {
